@@ -1,0 +1,4 @@
+//! Evaluation: case loading, the evaluator, consequences and traces.
+pub mod num;
+pub mod period;
+pub mod value;

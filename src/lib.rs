@@ -10,7 +10,9 @@
 //! [`render`] draws them.
 
 pub mod check;
+pub mod cli;
 pub mod diagnostic;
 pub mod eval;
 pub mod render;
+pub mod session;
 pub mod syntax;

@@ -14,6 +14,7 @@ mod narrow;
 mod order;
 mod rules;
 mod scope;
+pub mod standalone;
 pub mod suggest;
 pub mod types;
 

@@ -1,4 +1,12 @@
 //! Evaluation: case loading, the evaluator, consequences and traces.
+pub mod builtins;
+pub mod case;
+pub mod engine;
+pub mod json;
+pub mod ledger;
+pub mod load;
 pub mod num;
+pub mod ops;
 pub mod period;
+pub mod results;
 pub mod value;

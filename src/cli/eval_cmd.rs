@@ -1,0 +1,211 @@
+//! `kaohe eval POLICY CASE`: evaluate and print results as a table, JSON, JSONL or CSV.
+
+use super::{Format, Io};
+use crate::check::standalone;
+use crate::diagnostic::{Diagnostic, SourceMap};
+use crate::eval::engine::{Evaluator, param_values};
+use crate::eval::results::{self, Row};
+use crate::session::{self, Stage};
+use crate::syntax;
+use std::path::PathBuf;
+
+pub struct EvalArgs {
+    pub policy: PathBuf,
+    pub case: PathBuf,
+    pub format: Option<Format>,
+    pub period: Option<String>,
+    pub sets: Vec<String>,
+}
+
+pub fn run(args: &EvalArgs, io: &mut Io<'_>) -> i32 {
+    let mut sources = SourceMap::new();
+    let policy = match session::load_policy(&[args.policy.as_path()], &mut sources) {
+        Ok(p) => p,
+        Err(f) => {
+            io.diagnostics(&f.diagnostics, &sources);
+            return f.exit_code();
+        }
+    };
+    let prog = &policy.program;
+    let mut params: Vec<_> = prog.params.iter().map(param_values).collect();
+    for set in &args.sets {
+        if let Err(diags) = apply_set(prog, set, &mut params, &mut sources) {
+            io.diagnostics(&diags, &sources);
+            return 1;
+        }
+    }
+    let (_, loaded) = match session::load_case_file(prog, &args.case, &mut sources) {
+        Ok(c) => c,
+        Err(f) => {
+            io.diagnostics(&f.diagnostics, &sources);
+            return f.exit_code();
+        }
+    };
+    io.diagnostics(&loaded.warnings, &sources);
+    let case = &loaded.case;
+    let mut ev = Evaluator::with_params(prog, case, params);
+    let mut rows = match ev.outputs() {
+        Ok(r) => r,
+        Err(d) => {
+            io.diagnostics(&[*d], &sources);
+            return 3;
+        }
+    };
+    if let Some(p) = &args.period {
+        rows.retain(|r| r.period_text() == *p);
+    }
+    let format = args.format.unwrap_or(if io.out_is_terminal {
+        Format::Table
+    } else {
+        Format::Jsonl
+    });
+    let text = match format {
+        Format::Jsonl => jsonl(prog, case, &rows),
+        Format::Json => json(prog, case, &rows),
+        Format::Csv => csv(prog, case, &rows),
+        Format::Table => super::table::render(prog, case, &rows),
+    };
+    if io.out.write_all(text.as_bytes()).is_err() {
+        return 1;
+    }
+    let _ = Stage::Case;
+    0
+}
+
+/// `NAME=VALUE` → the parameter's new value.
+fn apply_set(
+    prog: &crate::check::ir::Program,
+    set: &str,
+    params: &mut [crate::eval::engine::ParamValues],
+    sources: &mut SourceMap,
+) -> Result<(), Vec<Diagnostic>> {
+    let Some((name, value)) = set.split_once('=') else {
+        return Err(vec![
+            Diagnostic::error("E0701", format!("`--set {set}`: write NAME=VALUE"))
+                .with_help("e.g. --set 季度效能奖月额=800元"),
+        ]);
+    };
+    let name = name.trim();
+    let Some(p) = prog.param_by_name(name) else {
+        let names: Vec<&str> = prog.params.iter().map(|p| p.name.as_str()).collect();
+        let mut d = Diagnostic::error("E0702", format!("`--set`: no parameter `{name}`"));
+        if let Some(s) = crate::check::suggest::closest(name, names) {
+            d = d.with_help(format!("did you mean `{s}`?"));
+        }
+        return Err(vec![d]);
+    };
+    let id = sources.add(format!("--set {name}"), value.to_string());
+    let expr = syntax::parse_expression(id, sources.text(id))?;
+    let v = standalone::lower_param_value(prog, p, &expr)?;
+    if let Some(slot) = params.get_mut(p as usize) {
+        slot.values = vec![(None, v)];
+    }
+    Ok(())
+}
+
+pub fn jsonl(
+    prog: &crate::check::ir::Program,
+    case: &crate::eval::case::Case,
+    rows: &[Row],
+) -> String {
+    let mut out = String::with_capacity(rows.len() * 96);
+    for row in rows {
+        results::push_jsonl_row(&mut out, prog, case, row);
+        out.push('\n');
+    }
+    out
+}
+
+/// The same rows nested by entity, id and period.
+pub fn json(
+    prog: &crate::check::ir::Program,
+    case: &crate::eval::case::Case,
+    rows: &[Row],
+) -> String {
+    let mut out = String::from("{\n");
+    let mut i = 0;
+    let mut first_entity = true;
+    while i < rows.len() {
+        let entity = rows[i].entity;
+        if !first_entity {
+            out.push_str(",\n");
+        }
+        first_entity = false;
+        out.push_str("  ");
+        results::push_json_string(&mut out, rows[i].entity_name(prog));
+        out.push_str(": {");
+        let mut first_record = true;
+        while i < rows.len() && rows[i].entity == entity {
+            let record = rows[i].record;
+            out.push_str(if first_record { "\n    " } else { ",\n    " });
+            first_record = false;
+            results::push_json_string(&mut out, rows[i].id(case));
+            out.push_str(": {");
+            // Group this record's rows by period, periods in first-seen order.
+            let end = rows[i..]
+                .iter()
+                .position(|r| r.entity != entity || r.record != record)
+                .map(|n| i + n)
+                .unwrap_or(rows.len());
+            let mut periods: Vec<String> = Vec::new();
+            for r in &rows[i..end] {
+                let p = r.period_text();
+                if !periods.contains(&p) {
+                    periods.push(p);
+                }
+            }
+            periods.sort();
+            for (pi, p) in periods.iter().enumerate() {
+                out.push_str(if pi == 0 { "\n      " } else { ",\n      " });
+                results::push_json_string(&mut out, p);
+                out.push_str(": {");
+                let mut first = true;
+                for r in rows[i..end].iter().filter(|r| r.period_text() == *p) {
+                    if !first {
+                        out.push_str(", ");
+                    }
+                    first = false;
+                    results::push_json_string(&mut out, r.name(prog));
+                    out.push_str(": ");
+                    results::push_json_value(&mut out, prog, case, r.ty(prog), &r.value);
+                }
+                out.push('}');
+            }
+            out.push_str("\n    }");
+            i = end;
+        }
+        out.push_str("\n  }");
+    }
+    out.push_str("\n}\n");
+    out
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+pub fn csv(
+    prog: &crate::check::ir::Program,
+    case: &crate::eval::case::Case,
+    rows: &[Row],
+) -> String {
+    let mut out = String::from("entity,id,period,name,value\n");
+    for r in rows {
+        let value = results::value_text(prog, case, r.ty(prog), &r.value);
+        let fields = [
+            r.entity_name(prog).to_string(),
+            r.id(case).to_string(),
+            r.period_text(),
+            r.name(prog).to_string(),
+            value,
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,158 @@
+//! Results: one row per output value, keyed by (entity, id, period, name), and their exact text.
+
+use super::case::Case;
+use super::engine::show_period;
+use super::num;
+use super::value::Value;
+use crate::check::ir::{DefId, Program};
+use crate::check::types::Type;
+use std::fmt::Write as _;
+
+/// One output value: `干部 S001 2022-Q1 季度效能奖 = 1530.00`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub entity: u32,
+    pub record: u32,
+    pub def: DefId,
+    pub period: Value,
+    pub value: Value,
+}
+
+impl Row {
+    pub fn entity_name<'a>(&self, prog: &'a Program) -> &'a str {
+        prog.entities
+            .get(self.entity as usize)
+            .map(|e| e.name.as_str())
+            .unwrap_or("?")
+    }
+
+    pub fn id<'a>(&self, case: &'a Case) -> &'a str {
+        case.table(self.entity)
+            .map(|t| t.id(self.record))
+            .unwrap_or("?")
+    }
+
+    pub fn name<'a>(&self, prog: &'a Program) -> &'a str {
+        prog.defs
+            .get(self.def as usize)
+            .map(|d| d.name.as_str())
+            .unwrap_or("?")
+    }
+
+    pub fn ty<'a>(&self, prog: &'a Program) -> &'a Type {
+        prog.defs
+            .get(self.def as usize)
+            .map(|d| &d.ty)
+            .unwrap_or(&Type::Error)
+    }
+
+    pub fn period_text(&self) -> String {
+        show_period(&self.period)
+    }
+}
+
+/// Appends a JSON string literal.
+pub fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// The plain text of a value (no quotes): money with 2 decimals, numbers exact.
+pub fn value_text(prog: &Program, case: &Case, ty: &Type, v: &Value) -> String {
+    match (ty.unwrap_optional(), v) {
+        (_, Value::None) => "none".into(),
+        (Type::Money, Value::Num(n)) => num::format_fixed(*n, 2),
+        (_, Value::Num(n)) => num::format_plain(*n),
+        (_, Value::Bool(b)) => b.to_string(),
+        (_, Value::Text(t)) => t.to_string(),
+        (Type::Enum(e), Value::Enum(i)) => prog
+            .enums
+            .get(*e as usize)
+            .and_then(|x| x.variants.get(*i as usize))
+            .cloned()
+            .unwrap_or_default(),
+        (Type::Entity(e), Value::Ref(r)) => case
+            .table(*e)
+            .map(|t| t.id(*r).to_string())
+            .unwrap_or_default(),
+        (t, Value::List(items)) => {
+            let inner = match t {
+                Type::List(i) => &**i,
+                _ => &Type::Error,
+            };
+            let parts: Vec<String> = items
+                .iter()
+                .map(|x| value_text(prog, case, inner, x))
+                .collect();
+            format!("[{}]", parts.join(", "))
+        }
+        (_, other) => show_period(other),
+    }
+}
+
+/// Appends a value as JSON: numbers as decimal strings, booleans as booleans.
+pub fn push_json_value(out: &mut String, prog: &Program, case: &Case, ty: &Type, v: &Value) {
+    match (ty.unwrap_optional(), v) {
+        (_, Value::None) => out.push_str("null"),
+        (_, Value::Bool(b)) => out.push_str(if *b { "true" } else { "false" }),
+        (t, Value::List(items)) => {
+            let inner = match t {
+                Type::List(i) => &**i,
+                _ => &Type::Error,
+            };
+            out.push('[');
+            for (i, x) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                push_json_value(out, prog, case, inner, x);
+            }
+            out.push(']');
+        }
+        (t, Value::Map(m)) => {
+            let (kt, vt) = match t {
+                Type::Map(k, v) => (&**k, &**v),
+                _ => (&Type::Error, &Type::Error),
+            };
+            out.push('{');
+            for (i, (k, x)) in m.entries.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                push_json_string(out, &value_text(prog, case, kt, k));
+                out.push(':');
+                push_json_value(out, prog, case, vt, x);
+            }
+            out.push('}');
+        }
+        (t, v) => push_json_string(out, &value_text(prog, case, t, v)),
+    }
+}
+
+/// One row as a JSONL line (spec §4): keys in the order entity, id, period, name, value.
+pub fn push_jsonl_row(out: &mut String, prog: &Program, case: &Case, row: &Row) {
+    out.push_str("{\"entity\":");
+    push_json_string(out, row.entity_name(prog));
+    out.push_str(",\"id\":");
+    push_json_string(out, row.id(case));
+    out.push_str(",\"period\":");
+    push_json_string(out, &row.period_text());
+    out.push_str(",\"name\":");
+    push_json_string(out, row.name(prog));
+    out.push_str(",\"value\":");
+    push_json_value(out, prog, case, row.ty(prog), &row.value);
+    out.push('}');
+}

@@ -1,10 +1,11 @@
 //! Loading from files: a policy parsed and checked, a case loaded against it, one source map for both.
 
 use crate::check::{self, ir::Program};
+use crate::diagnostic::Span;
 use crate::diagnostic::{Diagnostic, SourceId, SourceMap};
 use crate::eval::load::{self, Loaded};
 use crate::syntax;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A checked policy with the sources its diagnostics point into.
 pub struct CheckedPolicy {
@@ -67,13 +68,52 @@ pub fn read_source(
     Ok(sources.add(display_name(path), text))
 }
 
-/// Parses and checks policy text already in the source map.
-pub fn check_sources(sources: &SourceMap, files: &[SourceId]) -> Result<CheckedPolicy, Failure> {
+/// Reads, parses and checks policy files as one policy, following `include`s
+/// (each file is read once, however often it is included).
+pub fn load_policy(paths: &[&Path], sources: &mut SourceMap) -> Result<CheckedPolicy, Failure> {
+    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut queue: Vec<(PathBuf, Option<Span>)> =
+        paths.iter().map(|p| (p.to_path_buf(), None)).collect();
+    queue.reverse();
     let mut asts = Vec::new();
+    let mut files = Vec::new();
     let mut diagnostics = Vec::new();
-    for &id in files {
+    while let Some((path, from)) = queue.pop() {
+        let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if seen.contains(&canonical) {
+            continue;
+        }
+        seen.push(canonical);
+        let id = match read_source(&path, sources, Stage::Policy) {
+            Ok(id) => id,
+            Err(mut f) => {
+                if let Some(span) = from {
+                    for d in &mut f.diagnostics {
+                        d.labels.push(crate::diagnostic::Label {
+                            span,
+                            message: "included here".into(),
+                        });
+                    }
+                }
+                f.stage = Stage::Policy;
+                diagnostics.extend(f.diagnostics);
+                continue;
+            }
+        };
+        files.push(id);
         match syntax::parse_policy(id, sources.text(id)) {
-            Ok(p) => asts.push(p),
+            Ok(ast) => {
+                let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                let mut includes = Vec::new();
+                for item in &ast.items {
+                    if let syntax::ast::Item::Include(rel, span) = item {
+                        includes.push((dir.join(rel), Some(*span)));
+                    }
+                }
+                includes.reverse();
+                queue.extend(includes);
+                asts.push(ast);
+            }
             Err(d) => diagnostics.extend(d),
         }
     }
@@ -87,7 +127,7 @@ pub fn check_sources(sources: &SourceMap, files: &[SourceId]) -> Result<CheckedP
     match checked.program {
         Some(program) => Ok(CheckedPolicy {
             program,
-            files: files.to_vec(),
+            files,
             warnings: checked.diagnostics,
         }),
         None => Err(Failure {
@@ -95,15 +135,6 @@ pub fn check_sources(sources: &SourceMap, files: &[SourceId]) -> Result<CheckedP
             stage: Stage::Policy,
         }),
     }
-}
-
-/// Reads, parses and checks policy files as one policy.
-pub fn load_policy(paths: &[&Path], sources: &mut SourceMap) -> Result<CheckedPolicy, Failure> {
-    let mut files = Vec::new();
-    for p in paths {
-        files.push(read_source(p, sources, Stage::Policy)?);
-    }
-    check_sources(sources, &files)
 }
 
 /// Reads a case file and loads it against a checked policy.
@@ -124,4 +155,43 @@ pub fn load_case_file(
             diagnostics,
             stage: Stage::Case,
         })
+}
+
+/// Parses and checks policy text held in memory (tests, the REPL).
+pub fn check_text(
+    name: &str,
+    text: &str,
+    sources: &mut SourceMap,
+) -> Result<CheckedPolicy, Failure> {
+    let id = sources.add(name, text);
+    let ast = syntax::parse_policy(id, sources.text(id)).map_err(|diagnostics| Failure {
+        diagnostics,
+        stage: Stage::Policy,
+    })?;
+    let checked = check::check(&[ast]);
+    match checked.program {
+        Some(program) => Ok(CheckedPolicy {
+            program,
+            files: vec![id],
+            warnings: checked.diagnostics,
+        }),
+        None => Err(Failure {
+            diagnostics: checked.diagnostics,
+            stage: Stage::Policy,
+        }),
+    }
+}
+
+/// Loads case JSON held in memory against a checked policy.
+pub fn load_case_text(
+    program: &Program,
+    name: &str,
+    text: &str,
+    sources: &mut SourceMap,
+) -> Result<Loaded, Failure> {
+    let id = sources.add(name, text);
+    load::load_case(program, id, sources.text(id)).map_err(|diagnostics| Failure {
+        diagnostics,
+        stage: Stage::Case,
+    })
 }

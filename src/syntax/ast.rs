@@ -26,6 +26,8 @@ pub struct Header {
 
 #[derive(Clone, Debug)]
 pub enum Item {
+    /// `include "other.kaohe"`: that file's items join this policy.
+    Include(String, Span),
     Enum(EnumDecl),
     Entity(EntityDecl),
     Case(CaseDecl),

@@ -101,6 +101,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         kw_true => "`true`",
         kw_false => "`false`",
         kw_none => "`none`",
+        kw_include | include_decl => "`include`",
         _ => return None,
     })
 }

@@ -113,6 +113,13 @@ impl Lower {
                     }
                 }
                 Rule::test_decl => policy.items.push(Item::Test(self.test_decl(p))),
+                Rule::include_decl => {
+                    if let Some(s) = p.into_inner().find(|q| q.as_rule() == Rule::string) {
+                        let span = self.span(&s);
+                        let path = self.string(s);
+                        policy.items.push(Item::Include(path, span));
+                    }
+                }
                 _ => {}
             }
         }

@@ -15,4 +15,5 @@ pub mod diagnostic;
 pub mod eval;
 pub mod render;
 pub mod session;
+pub mod stamp;
 pub mod syntax;

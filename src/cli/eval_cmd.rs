@@ -4,8 +4,10 @@ use super::{Format, Io};
 use crate::check::standalone;
 use crate::diagnostic::{Diagnostic, SourceMap};
 use crate::eval::engine::{Evaluator, param_values};
+use crate::eval::reasons::{RowReasons, push_reason_json, reason_text};
 use crate::eval::results::{self, Row};
-use crate::session::{self, Stage};
+use crate::session;
+use crate::stamp::Stamp;
 use crate::syntax;
 use std::path::PathBuf;
 
@@ -34,7 +36,7 @@ pub fn run(args: &EvalArgs, io: &mut Io<'_>) -> i32 {
             return 1;
         }
     }
-    let (_, loaded) = match session::load_case_file(prog, &args.case, &mut sources) {
+    let (case_id, loaded) = match session::load_case_file(prog, &args.case, &mut sources) {
         Ok(c) => c,
         Err(f) => {
             io.diagnostics(&f.diagnostics, &sources);
@@ -59,16 +61,31 @@ pub fn run(args: &EvalArgs, io: &mut Io<'_>) -> i32 {
     } else {
         Format::Jsonl
     });
+    let stamp = Stamp::new(prog, &sources, &policy.files, Some(case_id));
     let text = match format {
         Format::Jsonl => jsonl(prog, case, &rows),
-        Format::Json => json(prog, case, &rows),
+        Format::Json => json(&ev, &rows, &stamp),
         Format::Csv => csv(prog, case, &rows),
-        Format::Table => super::table::render(prog, case, &rows),
+        Format::Table => {
+            let mut reasons = RowReasons::new(prog);
+            let texts: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    reasons
+                        .get(&ev, r, true)
+                        .into_iter()
+                        .map(|e| reason_text(prog, case, e))
+                        .collect()
+                })
+                .collect();
+            let mut t = super::table::render(prog, case, &rows, &texts);
+            t.push_str(&stamp.footer());
+            t
+        }
     };
     if io.out.write_all(text.as_bytes()).is_err() {
         return 1;
     }
-    let _ = Stage::Case;
     0
 }
 
@@ -117,12 +134,12 @@ pub fn jsonl(
 }
 
 /// The same rows nested by entity, id and period.
-pub fn json(
-    prog: &crate::check::ir::Program,
-    case: &crate::eval::case::Case,
-    rows: &[Row],
-) -> String {
-    let mut out = String::from("{\n");
+pub fn json(ev: &Evaluator<'_>, rows: &[Row], stamp: &Stamp) -> String {
+    let (prog, case) = (ev.prog, ev.case);
+    let mut reasons = RowReasons::new(prog);
+    let mut out = String::from("{\n\"stamp\": ");
+    out.push_str(&stamp.to_json());
+    out.push_str(",\n\"results\": {\n");
     let mut i = 0;
     let mut first_entity = true;
     while i < rows.len() {
@@ -166,8 +183,16 @@ pub fn json(
                     }
                     first = false;
                     results::push_json_string(&mut out, r.name(prog));
-                    out.push_str(": ");
+                    out.push_str(": {\"value\": ");
                     results::push_json_value(&mut out, prog, case, r.ty(prog), &r.value);
+                    out.push_str(", \"reasons\": [");
+                    for (ri, e) in reasons.get(ev, r, false).into_iter().enumerate() {
+                        if ri > 0 {
+                            out.push(',');
+                        }
+                        push_reason_json(&mut out, prog, case, e);
+                    }
+                    out.push_str("]}");
                 }
                 out.push('}');
             }
@@ -176,7 +201,7 @@ pub fn json(
         }
         out.push_str("\n  }");
     }
-    out.push_str("\n}\n");
+    out.push_str("\n}\n}\n");
     out
 }
 

@@ -73,6 +73,12 @@ fn cell(prog: &Program, case: &Case, ty: &Type, v: &Value) -> Cell {
         }
         Value::Bool(true) => "是".to_string(),
         Value::Bool(false) => "否".to_string(),
+        Value::Num(n) if *ty.unwrap_optional() == Type::Money => {
+            crate::eval::num::group_thousands(*n, 2)
+        }
+        Value::Num(n) if *ty.unwrap_optional() == Type::Money => {
+            crate::eval::num::group_thousands(*n, 2)
+        }
         _ => value_text(prog, case, ty, v),
     };
     Cell {
@@ -83,11 +89,26 @@ fn cell(prog: &Program, case: &Case, ty: &Type, v: &Value) -> Cell {
 
 /// All result tables: per entity, year values in one table, quarters one table each,
 /// month values one table per definition with the months as columns.
-pub fn render(prog: &Program, case: &Case, rows: &[Row]) -> String {
+pub fn render(prog: &Program, case: &Case, rows: &[Row], reasons: &[Vec<String>]) -> String {
     let mut out = String::new();
     // entity → grain → period text → record → def → row
     let mut groups: BTreeMap<(u32, Grain), BTreeMap<String, BTreeMap<u32, BTreeMap<DefId, &Row>>>> =
         BTreeMap::new();
+    let mut why: BTreeMap<(u32, u32, String), Vec<&str>> = BTreeMap::new();
+    let none: Vec<String> = Vec::new();
+    for (r, texts) in rows
+        .iter()
+        .zip(reasons.iter().chain(std::iter::repeat(&none)))
+    {
+        let list = why
+            .entry((r.entity, r.record, r.period_text()))
+            .or_default();
+        for t in texts {
+            if !list.contains(&t.as_str()) {
+                list.push(t);
+            }
+        }
+    }
     for r in rows {
         let grain = prog
             .defs
@@ -133,6 +154,13 @@ pub fn render(prog: &Program, case: &Case, rows: &[Row]) -> String {
                     .map(|x| x.name.clone())
                     .unwrap_or_default()
             }));
+            let reasons_of = |rec: &u32| why.get(&(*entity, *rec, period.clone()));
+            let any_reason = records
+                .keys()
+                .any(|rec| reasons_of(rec).is_some_and(|w| !w.is_empty()));
+            if any_reason {
+                headers.push("reasons".into());
+            }
             let body: Vec<Vec<Cell>> = records
                 .iter()
                 .map(|(rec, by_def)| {
@@ -152,6 +180,10 @@ pub fn render(prog: &Program, case: &Case, rows: &[Row]) -> String {
                                 right: false,
                             },
                         });
+                    }
+                    if any_reason {
+                        let text = reasons_of(rec).map(|w| w.join("; ")).unwrap_or_default();
+                        line.push(Cell { text, right: false });
                     }
                     line
                 })

@@ -2,6 +2,7 @@
 
 use super::case::Case;
 use super::ledger::{Entry, Ledger};
+use super::trace::Read;
 use super::value::{MapValue, Value};
 use crate::check::ir::*;
 use crate::check::types::Grain;
@@ -62,9 +63,11 @@ pub struct Evaluator<'p> {
     pub ledgers: Vec<Ledger>,
     indexes: Vec<Option<Arc<Csr>>>,
     index_base: Vec<usize>,
-    frames: Vec<Value>,
+    pub(super) frames: Vec<Value>,
     rules_fired: bool,
     depth: usize,
+    /// What each definition read, when an explanation was asked for.
+    pub trace: Option<Box<super::trace::Trace>>,
 }
 
 /// How deep definitions may call each other (acyclic policies stay far below).
@@ -124,6 +127,7 @@ impl<'p> Evaluator<'p> {
             frames: Vec::with_capacity(256),
             rules_fired: false,
             depth: 0,
+            trace: None,
         }
     }
 
@@ -241,8 +245,13 @@ impl<'p> Evaluator<'p> {
                 ),
             ));
         };
+        // A dated parameter in the amount takes the value in force for the period it counts in.
+        let at_period = Ctx {
+            date: self.period_start(&period),
+            ..cx
+        };
         let amount = match &c.amount {
-            Some(a) => Some(self.eval_num(a, cx)?),
+            Some(a) => Some(self.eval_num(a, at_period)?),
             None => None,
         };
         let trigger = def
@@ -265,14 +274,14 @@ impl<'p> Evaluator<'p> {
         Ok(())
     }
 
-    fn local(&self, cx: Ctx, slot: Slot) -> Value {
+    pub(super) fn local(&self, cx: Ctx, slot: Slot) -> Value {
         self.frames
             .get(cx.base + slot as usize)
             .cloned()
             .unwrap_or(Value::None)
     }
 
-    fn set_local(&mut self, cx: Ctx, slot: Slot, v: Value) {
+    pub(super) fn set_local(&mut self, cx: Ctx, slot: Slot, v: Value) {
         if let Some(s) = self.frames.get_mut(cx.base + slot as usize) {
             *s = v;
         }
@@ -280,7 +289,7 @@ impl<'p> Evaluator<'p> {
 
     /// Runs `body` for every combination of the generators' items.
     /// `body` returns false to stop early.
-    fn each(
+    pub(super) fn each(
         &mut self,
         gens: &'p [Generator],
         i: usize,
@@ -362,9 +371,13 @@ impl<'p> Evaluator<'p> {
             (Some(p), Some(_)) => self.period_index(p).map(|pi| this as usize * per_year + pi),
             _ => Some(this as usize * per_year),
         };
+        let period_index = period.as_ref().and_then(|p| self.period_index(p));
         if let Some(s) = slot
             && let Some(Some(v)) = self.memo.get(d as usize).and_then(|m| m.get(s))
         {
+            if let Some(t) = &mut self.trace {
+                t.reuse(d, this, period_index);
+            }
             return Ok(v.clone());
         }
         if def.grain.is_some() && !self.rules_fired {
@@ -390,10 +403,19 @@ impl<'p> Evaluator<'p> {
             *s = p;
         }
         let cx = Ctx { base, this, date };
+        if let Some(t) = &mut self.trace {
+            t.enter(d, this, period.clone());
+        }
         self.depth += 1;
         let result = self.def_body(def, cx);
         self.depth -= 1;
         self.frames.truncate(base);
+        if let Some(t) = &mut self.trace {
+            match &result {
+                Ok(v) => t.leave(v, period_index),
+                Err(_) => t.abandon(),
+            }
+        }
         let value = result.map_err(|mut e| {
             if e.notes.len() < 3 {
                 e.notes.push(format!(
@@ -553,7 +575,13 @@ impl<'p> Evaluator<'p> {
                 Value::None => Ok(Value::None),
                 other => Err(type_fault(base.span, "a record", &other)),
             },
-            ExprKind::Param(p) => Ok(self.param(*p, cx.date)),
+            ExprKind::Param(p) => {
+                let v = self.param(*p, cx.date);
+                if let Some(t) = &mut self.trace {
+                    t.read(Read::Param(*p, v.clone()));
+                }
+                Ok(v)
+            }
             ExprKind::DefCall {
                 def,
                 entity,
@@ -585,7 +613,11 @@ impl<'p> Evaluator<'p> {
                 v => Ok(v),
             },
             ExprKind::If(c, t, f) => {
-                if self.eval_bool(c, cx)? {
+                let chosen = self.eval_bool(c, cx)?;
+                if let Some(tr) = &mut self.trace {
+                    tr.read(Read::Cond(c.span, chosen));
+                }
+                if chosen {
                     self.eval(t, cx)
                 } else {
                     self.eval(f, cx)
@@ -635,10 +667,14 @@ impl<'p> Evaluator<'p> {
             ExprKind::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (x, when) in items {
-                    if let Some(w) = when
-                        && !self.eval_bool(w, cx)?
-                    {
-                        continue;
+                    if let Some(w) = when {
+                        let holds = self.eval_bool(w, cx)?;
+                        if let Some(t) = &mut self.trace {
+                            t.read(Read::Cond(w.span, holds));
+                        }
+                        if !holds {
+                            continue;
+                        }
                     }
                     out.push(self.eval(x, cx)?);
                 }

@@ -8,5 +8,8 @@ pub mod load;
 pub mod num;
 pub mod ops;
 pub mod period;
+pub mod reasons;
 pub mod results;
+pub mod trace;
 pub mod value;
+pub mod whynot;

@@ -5,7 +5,7 @@ use super::engine::show_period;
 use super::num;
 use super::value::Value;
 use crate::check::ir::{DefId, Program};
-use crate::check::types::Type;
+use crate::check::types::{Grain, Type};
 use std::fmt::Write as _;
 
 /// One output value: `干部 S001 2022-Q1 季度效能奖 = 1530.00`.
@@ -98,6 +98,30 @@ pub fn value_text(prog: &Program, case: &Case, ty: &Type, v: &Value) -> String {
                 .map(|x| value_text(prog, case, inner, x))
                 .collect();
             format!("[{}]", parts.join(", "))
+        }
+        (Type::Map(kt, vt), Value::Map(m)) => {
+            let parts: Vec<String> = m
+                .entries
+                .iter()
+                .map(|(k, x)| {
+                    let k = value_text(prog, case, kt, k);
+                    format!("{k}: {}", value_text(prog, case, vt, x))
+                })
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        (Type::PerPeriod(g, inner), Value::PerPeriod(items)) => {
+            let periods: Vec<String> = match g {
+                Grain::Year => vec![case.year.to_string()],
+                Grain::Quarter => case.year.quarters().iter().map(|q| q.to_string()).collect(),
+                Grain::Month => case.year.months().iter().map(|m| m.to_string()).collect(),
+            };
+            let parts: Vec<String> = periods
+                .iter()
+                .zip(items.iter())
+                .map(|(p, x)| format!("{p}: {}", value_text(prog, case, inner, x)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
         }
         (_, other) => show_period(other),
     }

@@ -86,7 +86,7 @@ struct Lower {
 impl Lower {
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.source, s.start(), s.end())
+        Span::new(self.source, s.start(), s.start() + content_len(s.as_str()))
     }
 
     fn ident(&self, pair: Pair<Rule>) -> Ident {
@@ -991,6 +991,40 @@ impl Lower {
         );
         bool_expr(span)
     }
+}
+
+/// The length of a pair's text without the whitespace and comments that pest's
+/// implicit skipping leaves at its end (`a ~ b?` keeps the space before a missing `b`).
+fn content_len(text: &str) -> usize {
+    const SPACE: &[char] = &[' ', '\t', '\r', '\n', '\u{3000}', '\u{FEFF}'];
+    let mut end = text.len();
+    loop {
+        let trimmed = text.get(..end).unwrap_or("").trim_end_matches(SPACE);
+        end = trimmed.len();
+        let line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
+        match trimmed.get(line_start..).and_then(comment_start) {
+            Some(c) => end = line_start + c,
+            None => break,
+        }
+    }
+    if end == 0 { text.len() } else { end }
+}
+
+/// Where a `#` comment starts in one line of source, outside strings.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match (in_string, escaped, c) {
+            (true, true, _) => escaped = false,
+            (true, false, '\\') => escaped = true,
+            (true, false, '"') => in_string = false,
+            (false, _, '"') => in_string = true,
+            (false, _, '#') => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn missing_ident() -> Ident {

@@ -17,3 +17,4 @@ pub mod render;
 pub mod session;
 pub mod stamp;
 pub mod syntax;
+pub mod explain;

@@ -128,6 +128,12 @@ impl Checker {
                 span,
             };
         }
+        if !BUILTIN_NAMES.contains(&n) {
+            // Not lowering the arguments: they may be a rounding mode or tie-break
+            // that only means something to the function the name was meant to be.
+            self.unknown_function(name);
+            return Checker::poison(span);
+        }
         let lowered: Vec<Expr> = args.iter().map(|a| self.expr(a)).collect();
         let tys: Vec<Type> = lowered.iter().map(|a| a.ty.clone()).collect();
         let result = self.builtin(n, name.span, &lowered, &tys, span);
@@ -139,6 +145,34 @@ impl Checker {
             },
             None => Checker::poison(span),
         }
+    }
+
+    fn unknown_function(&mut self, name: &Ident) {
+        let n = name.name.as_str();
+        let def = self
+            .scope
+            .self_entity
+            .and_then(|e| self.def_by_name.get(&(Some(e), n.to_string())))
+            .or_else(|| self.def_by_name.get(&(None, n.to_string())))
+            .and_then(|d| self.prog.defs.get(*d as usize));
+        if let Some(def) = def {
+            let help = match def.grain {
+                Some(g) => format!(
+                    "a definition takes its {} in square brackets: `{n}[…]`",
+                    g.name()
+                ),
+                None => format!("a definition without a period is written `{n}`, without brackets"),
+            };
+            self.error(
+                Diagnostic::error("E0106", format!("`{n}` is a definition, not a function"))
+                    .with_label(name.span, "called like a function")
+                    .with_help(help),
+            );
+            return;
+        }
+        let mut candidates: Vec<String> = BUILTIN_NAMES.iter().map(|s| s.to_string()).collect();
+        candidates.extend(self.entity_by_name.keys().cloned());
+        self.unknown(n, name.span, candidates, "function");
     }
 
     fn arity(&mut self, name: &str, span: Span, got: usize, want: &str) {

@@ -212,7 +212,13 @@ impl Checker {
                                 "E0204",
                                 format!("`per {}`: not a period", grain.name),
                             )
-                            .with_label(grain.span, "expected year, quarter or month"),
+                            .with_label(grain.span, "expected year, quarter or month")
+                            .with_help(match grain.name.as_str() {
+                                "季度" | "季" => "write `per quarter`",
+                                "月" | "月份" | "月度" => "write `per month`",
+                                "年" | "年度" => "write `per year`",
+                                _ => "values can be per year, per quarter or per month",
+                            }),
                         );
                         Type::Error
                     }
@@ -495,6 +501,8 @@ impl Checker {
         let enum_name = self.prog.enums.get(enum_id as usize)?.name.clone();
         let mut slots: Vec<Option<(Value, Vec<Provenance>)>> = vec![None; variants.len()];
         let mut ty: Option<Type> = None;
+        // Keys that are no variant, reported once it is known which variants lack a value.
+        let mut wrong: Vec<(Diagnostic, bool)> = Vec::new();
         for en in entries {
             let Some(i) = variants.iter().position(|v| *v == en.key.name) else {
                 let mut d = Diagnostic::error(
@@ -502,10 +510,11 @@ impl Checker {
                     format!("`{}` is not a variant of `{enum_name}`", en.key.name),
                 )
                 .with_label(en.key.span, "unknown key");
-                if let Some(s) = closest(&en.key.name, variants.iter().map(String::as_str)) {
+                let suggested = closest(&en.key.name, variants.iter().map(String::as_str));
+                if let Some(s) = suggested {
                     d = d.with_help(format!("did you mean `{s}`?"));
                 }
-                self.error(d);
+                wrong.push((d, suggested.is_some()));
                 continue;
             };
             let ir = self.expr(&en.value);
@@ -549,6 +558,22 @@ impl Checker {
             .filter(|(_, s)| s.is_none())
             .map(|(v, _)| v.as_str())
             .collect();
+        if !wrong.is_empty() {
+            let only = (wrong.len() == 1 && missing.len() == 1).then(|| missing[0]);
+            for (mut d, suggested) in wrong {
+                if !suggested && !missing.is_empty() {
+                    d = match only {
+                        Some(m) => d.with_help(format!("did you mean `{m}`? it is the one variant without a value")),
+                        None => d.with_help(format!(
+                            "the variants of `{enum_name}` without a value are {}",
+                            missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+                        )),
+                    };
+                }
+                self.error(d);
+            }
+            return None;
+        }
         if !missing.is_empty() {
             self.error(
                 Diagnostic::error(
@@ -596,6 +621,13 @@ impl Checker {
                         closest(&e.name, self.entity_by_name.keys().map(String::as_str))
                     {
                         diag = diag.with_help(format!("did you mean `{s}`?"));
+                    } else {
+                        let mut names: Vec<String> =
+                            self.entity_by_name.keys().map(|n| format!("`{n}`")).collect();
+                        names.sort();
+                        if !names.is_empty() {
+                            diag = diag.with_help(format!("the entities are {}", names.join(", ")));
+                        }
                     }
                     self.error(diag);
                     return;
@@ -603,9 +635,11 @@ impl Checker {
             },
         };
         if let Some(e) = entity {
-            if self
+            if let Some(first) = self
                 .def_by_name
-                .contains_key(&(Some(e), d.name.name.clone()))
+                .get(&(Some(e), d.name.name.clone()))
+                .and_then(|f| self.prog.defs.get(*f as usize))
+                .map(|f| f.span)
             {
                 let ename = self
                     .prog
@@ -618,7 +652,9 @@ impl Checker {
                         "E0203",
                         format!("`{ename}.{}` is defined twice", d.name.name),
                     )
-                    .with_label(d.name.span, "defined again here"),
+                    .with_label(d.name.span, "defined again here")
+                    .with_label(first, "first defined here")
+                    .with_help("rename one of them, or remove the one that is not meant"),
                 );
                 return;
             }
@@ -745,7 +781,7 @@ impl Checker {
                 self.error(diag);
             } else if ty == Type::Money && expr_is_unrounded(&body) {
                 self.error(
-                    Diagnostic::error("E0131", format!("`{}` is money produced by a division without a rounding", d.name.name))
+                    Diagnostic::error("E0131", format!("`{}` is money computed with a division or a fraction but never rounded", d.name.name))
                         .with_label(d.body.span, "this amount may have more decimals than money can be paid in")
                         .with_help("wrap it in `round(…, 0.01元, half_away_from_zero)` (or the mode the policy names)"),
                 );
@@ -809,10 +845,20 @@ impl Checker {
                 None => self.case_field_by_name.get(&f.name).copied(),
             };
             if found.is_none() {
-                self.error(
-                    Diagnostic::error("E0101", format!("`at {}`: no such field", f.name))
-                        .with_label(f.span, "the field the message is about"),
-                );
+                let fields: Vec<String> = match entity {
+                    Some(e) => self
+                        .fields
+                        .get(e as usize)
+                        .map(|m| m.keys().cloned().collect())
+                        .unwrap_or_default(),
+                    None => self.case_field_by_name.keys().cloned().collect(),
+                };
+                let mut d = Diagnostic::error("E0101", format!("`at {}`: no such field", f.name))
+                    .with_label(f.span, "the field the message is about");
+                if let Some(s) = closest(&f.name, fields.iter().map(String::as_str)) {
+                    d = d.with_help(format!("did you mean `{s}`?"));
+                }
+                self.error(d);
             }
             found
         });

@@ -5,7 +5,7 @@ use super::Dep;
 use super::ir::{self, BinOp as IrOp, Expr, ExprKind};
 use super::narrow;
 use super::suggest::closest;
-use super::types::{EntityId, Type};
+use super::types::{EntityId, Grain, Type};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::eval::value::Value;
 use crate::syntax::ast::{self, BinOp, LitUnit, Literal, UnOp};
@@ -305,10 +305,19 @@ impl Checker {
         span: Span,
     ) -> Expr {
         if self.case_data_only {
+            let name = self
+                .prog
+                .defs
+                .get(d as usize)
+                .map(|x| x.name.clone())
+                .unwrap_or_default();
             self.error(
-                Diagnostic::error("E0303", "only case data can be used here")
-                    .with_label(span, "a definition")
-                    .with_help("a `require`, a default or a parameter is checked before anything is computed"),
+                Diagnostic::error(
+                    "E0303",
+                    format!("`{name}` is computed by the policy; only case data can be used here"),
+                )
+                .with_label(span, "a definition")
+                .with_help("a `require`, a default or a parameter is checked before anything is computed: use the case fields it is computed from"),
             );
             return Checker::poison(span);
         }
@@ -482,11 +491,24 @@ impl Checker {
         names
     }
 
+    /// `what` is a kind ("parameter") or a kind of an owner ("field of `干部`").
     pub(super) fn unknown(&mut self, n: &str, span: Span, candidates: Vec<String>, what: &str) {
-        let mut d = Diagnostic::error("E0101", format!("unknown {what} `{n}`"))
-            .with_label(span, "not found");
+        let owned = what.split_once(" of ");
+        let message = match owned {
+            Some((kind, owner)) => format!("{owner} has no {kind} `{n}`"),
+            None => format!("unknown {what} `{n}`"),
+        };
+        let mut d = Diagnostic::error("E0101", message).with_label(span, "not found");
         if let Some(s) = closest(n, candidates.iter().map(String::as_str)) {
             d = d.with_help(format!("did you mean `{s}`?"));
+        } else if let Some((_, owner)) = owned
+            && (1..=12).contains(&candidates.len())
+        {
+            let mut names = candidates.clone();
+            names.sort();
+            names.dedup();
+            let names: Vec<String> = names.iter().map(|c| format!("`{c}`")).collect();
+            d = d.with_help(format!("{owner} has {}", names.join(", ")));
         }
         self.error(d);
     }
@@ -616,16 +638,9 @@ impl Checker {
                 let grain = self.prog.defs.get(d as usize).and_then(|x| x.grain);
                 if let Some(g) = grain
                     && !p.ty.fits(&g.period_type())
+                    && !p.ty.is_error()
                 {
-                    let msg = format!(
-                        "this definition has a value per {}; the index is {}",
-                        g.name(),
-                        self.type_name(&p.ty)
-                    );
-                    self.error(
-                        Diagnostic::error("E0301", msg)
-                            .with_label(index.span, format!("expected a {}", g.name())),
-                    );
+                    self.period_index_error(base, index, g, &p.ty);
                 }
                 return self.def_expr(d, entity, Some(Box::new(p)), span);
             }
@@ -636,16 +651,8 @@ impl Checker {
         let ty = match &b.ty {
             Type::Error => Type::Error,
             Type::PerPeriod(g, inner) => {
-                if !i.ty.fits(&g.period_type()) {
-                    let msg = format!(
-                        "values here are per {}; the index is {}",
-                        g.name(),
-                        self.type_name(&i.ty)
-                    );
-                    self.error(
-                        Diagnostic::error("E0301", msg)
-                            .with_label(index.span, format!("expected a {}", g.name())),
-                    );
+                if !i.ty.fits(&g.period_type()) && !i.ty.is_error() {
+                    self.period_index_error(base, index, *g, &i.ty);
                 }
                 (**inner).clone()
             }
@@ -694,6 +701,41 @@ impl Checker {
             ty,
             span,
         }
+    }
+
+    /// `自评分[m]` where `自评分` has a value per quarter and `m` is a month.
+    fn period_index_error(&mut self, base: &ast::Expr, index: &ast::Expr, g: Grain, got: &Type) {
+        let shown = source_text(base);
+        let idx = source_text(index);
+        let what = if shown == "this" {
+            "this".to_string()
+        } else {
+            format!("`{shown}`")
+        };
+        let msg = format!(
+            "{what} has a value per {}; this index is {}",
+            g.name(),
+            self.type_name(got)
+        );
+        let finer = match got.grain() {
+            Some(ig) => ig > g,
+            None => *got == Type::Date,
+        };
+        let coarser = got.grain().is_some_and(|ig| ig < g);
+        let mut d = Diagnostic::error("E0301", msg)
+            .with_label(index.span, format!("expected a {}", g.name()));
+        if shown == "this" || idx == "this" {
+            // No text to show a fix with.
+        } else if finer {
+            d = d.with_help(format!("take its {g}: `{shown}[{g}({idx})]`", g = g.name()));
+        } else if coarser {
+            let each = if g == Grain::Month { "months" } else { "quarters" };
+            d = d.with_help(format!(
+                "one value per {g}: e.g. `sum({shown}[k] for k in {each}({idx}))`",
+                g = g.name()
+            ));
+        }
+        self.error(d);
     }
 
     fn is_enum_name(&self, e: &ast::Expr) -> bool {
@@ -774,7 +816,7 @@ impl Checker {
                 mk(ExprKind::Coalesce(Box::new(a), Box::new(b)), ty)
             }
             BinOp::Eq | BinOp::Ne => {
-                if ta.join(&tb).is_none() {
+                if ta.join(&tb).is_none() && !self.chained(l, &a, &b) {
                     self.mismatch(op, &a, &b);
                 }
                 let irop = if op == BinOp::Eq { IrOp::Eq } else { IrOp::Ne };
@@ -808,7 +850,7 @@ impl Checker {
                             "check it first: `{shown} != none and …`, or use `({shown} ?? default)`"
                         )),
                     );
-                } else if ta.join(&tb).is_none() || !ordered(&ta) {
+                } else if (ta.join(&tb).is_none() || !ordered(&ta)) && !self.chained(l, &a, &b) {
                     self.mismatch(op, &a, &b);
                 }
                 let irop = match op {
@@ -829,8 +871,55 @@ impl Checker {
                     Type::Bool,
                 )
             }
-            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => self.arith(op, a, b, span),
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
+                let optional = [(&a, l), (&b, r)]
+                    .into_iter()
+                    .find(|(x, _)| matches!(x.ty, Type::Optional(_)));
+                if let Some((x, xs)) = optional {
+                    let shown = source_text(xs);
+                    let zero = match x.ty.unwrap_optional() {
+                        Type::Money => "0元",
+                        Type::Score => "0分",
+                        t if t.is_plain_number() => "0",
+                        _ => "a default",
+                    };
+                    self.error(
+                        Diagnostic::error(
+                            "E0110",
+                            format!("`{shown}` may be none: it cannot be used in `{}`", op.symbol()),
+                        )
+                        .with_label(x.span, "this may be none")
+                        .with_help(format!(
+                            "check it first: `if {shown} == none then … else …`, or give a default: `({shown} ?? {zero})`"
+                        )),
+                    );
+                    return Checker::poison(span);
+                }
+                self.arith(op, a, b, span)
+            }
         }
+    }
+
+    /// `0分 <= x <= 100分`: the first comparison gives a bool, which the second compares.
+    fn chained(&mut self, l: &ast::Expr, a: &Expr, b: &Expr) -> bool {
+        let ast::ExprKind::Binary(inner, _, _) = &l.kind else {
+            return false;
+        };
+        if a.ty != Type::Bool
+            || !matches!(
+                inner,
+                BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne
+            )
+        {
+            return false;
+        }
+        self.error(
+            Diagnostic::error("E0120", "comparisons do not chain")
+                .with_label(a.span, "this comparison gives a bool")
+                .with_label(b.span, format!("which is then compared with this {}", self.type_name(&b.ty)))
+                .with_help("write two comparisons joined by `and`: `0分 <= x and x <= 100分`"),
+        );
+        true
     }
 
     fn mismatch(&mut self, op: BinOp, a: &Expr, b: &Expr) {
@@ -938,6 +1027,8 @@ impl Checker {
         let mut table: Vec<Option<u32>> = vec![None; variants.len()];
         let mut bodies = Vec::new();
         let mut ty: Option<Type> = None;
+        // A misspelt variant leaves its own variant uncovered: report the misspelling only.
+        let mut misspelt = false;
         for (ai, arm) in arms.iter().enumerate() {
             let body = self.expr(&arm.body);
             ty = Some(match &ty {
@@ -984,6 +1075,7 @@ impl Checker {
                             .get(e as usize)
                             .map(|x| x.name.clone())
                             .unwrap_or_default();
+                        misspelt = true;
                         self.unknown(
                             &p.name,
                             p.span,
@@ -1000,7 +1092,7 @@ impl Checker {
             .filter(|(_, s)| s.is_none())
             .map(|(v, _)| v.as_str())
             .collect();
-        if !missing.is_empty() {
+        if !missing.is_empty() && !misspelt {
             self.error(
                 Diagnostic::error(
                     "E0305",
@@ -1035,6 +1127,10 @@ pub(super) fn unrounded(e: &Expr) -> bool {
         }
         match &e.kind {
             ExprKind::Binary(IrOp::Div, _, _) => true,
+            // Money times a fraction (`月额 * (分 / 100分)`) has as many decimals as both.
+            ExprKind::Binary(IrOp::Mul, a, b) if a.ty == Type::Decimal || b.ty == Type::Decimal => {
+                true
+            }
             ExprKind::Binary(_, a, b) | ExprKind::Coalesce(a, b) => walk(a, bad) || walk(b, bad),
             ExprKind::Neg(a) => walk(a, bad),
             ExprKind::If(_, a, b) => walk(a, bad) || walk(b, bad),

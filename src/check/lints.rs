@@ -6,8 +6,11 @@ use crate::diagnostic::Diagnostic;
 
 impl Checker {
     pub(super) fn lints(&mut self) {
+        // What is unused or never set is judged on a policy without errors: after one,
+        // these would only repeat it (a misspelt parameter also looks unused).
+        let whole = !self.diags.iter().any(Diagnostic::is_error);
         for (i, p) in self.prog.params.clone().iter().enumerate() {
-            if !self.param_used.get(i).copied().unwrap_or(true) {
+            if whole && !self.param_used.get(i).copied().unwrap_or(true) {
                 self.error(
                     Diagnostic::warning("W0001", format!("parameter `{}` is never used", p.name))
                         .with_label(p.span, "declared here")
@@ -16,7 +19,7 @@ impl Checker {
             }
         }
         for (i, d) in self.prog.defs.clone().iter().enumerate() {
-            if !d.output && !self.def_used.get(i).copied().unwrap_or(true) {
+            if whole && !d.output && !self.def_used.get(i).copied().unwrap_or(true) {
                 self.error(
                     Diagnostic::warning("W0002", format!("definition `{}` is never used", d.name))
                         .with_label(d.span, "defined here")
@@ -44,7 +47,7 @@ impl Checker {
                 .ledger_writers
                 .get(ledger as usize)
                 .is_none_or(|w| w.is_empty());
-            if !unwritten {
+            if !unwritten || !whole {
                 continue;
             }
             let what = match self.prog.ledgers.get(ledger as usize).map(|l| &l.key.kind) {
@@ -70,7 +73,7 @@ impl Checker {
         }
         for (i, r) in self.prog.rules.clone().iter().enumerate() {
             for c in &r.consequences {
-                if !self.ledger_reads.contains_key(&c.ledger) {
+                if whole && !self.ledger_reads.contains_key(&c.ledger) {
                     self.error(
                         Diagnostic::warning("W0006", format!("this consequence of rule `{}` changes nothing", r.name))
                             .with_label(c.span, "no definition reads it")

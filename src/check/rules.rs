@@ -148,17 +148,24 @@ impl Checker {
                         Diagnostic::error(
                             "E0301",
                             format!(
-                                "`{}` has a value {shown}, but this {} it for a {}",
+                                "`{}` has a value {shown}, but this `{}` is for a {}",
                                 name.name,
                                 verb.keyword(),
                                 grain.name()
                             ),
                         )
                         .with_label(c.period.span, format!("a {}", grain.name()))
-                        .with_help(format!(
-                            "{} it in the period its values have",
-                            verb.keyword()
-                        )),
+                        .with_help(match dgrain {
+                            Some(g) => format!(
+                                "{} it for a {g}, e.g. `in {g}(e.日期)`",
+                                verb.keyword(),
+                                g = g.name()
+                            ),
+                            None => format!(
+                                "only a definition with a period (`[y: year]`, `[q: quarter]`) can be {}",
+                                if verb.keyword() == "withhold" { "withheld" } else { "revoked" }
+                            ),
+                        }),
                     );
                     return None;
                 }

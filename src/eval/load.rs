@@ -648,7 +648,7 @@ impl<'a> Loader<'a> {
                 }
                 Some(Value::List(Arc::from(out)))
             }
-            Type::Map(_, inner) => {
+            Type::Map(key_ty, inner) => {
                 if self.tree.kind(n) != JsonKind::Object {
                     let kind = self.kind_name(n);
                     self.error(
@@ -687,8 +687,13 @@ impl<'a> Loader<'a> {
                     } else {
                         self.convert(v, inner, &item_path, tables)
                     };
-                    if let Some(value) = value {
-                        out.push((Value::Text(Arc::from(key)), value));
+                    // Keys of `map 干部 of …` or `map 职务 of …` name records or enum values.
+                    let key = match &**key_ty {
+                        Type::Text => Some(Value::Text(Arc::from(key))),
+                        other => self.convert(k, other, &format!("{path} key"), tables),
+                    };
+                    if let (Some(key), Some(value)) = (key, value) {
+                        out.push((key, value));
                     }
                 }
                 Some(Value::Map(Arc::new(MapValue::from_entries(out))))

@@ -88,6 +88,18 @@ pub fn value_text(prog: &Program, case: &Case, ty: &Type, v: &Value) -> String {
             .table(*e)
             .map(|t| t.id(*r).to_string())
             .unwrap_or_default(),
+        // A table parameter: one value per variant of its enum, in the enum's order.
+        (Type::Map(kt, vt), Value::List(items)) if matches!(**kt, Type::Enum(_)) => {
+            let parts: Vec<String> = items
+                .iter()
+                .enumerate()
+                .map(|(i, x)| {
+                    let k = value_text(prog, case, kt, &Value::Enum(i as u32));
+                    format!("{k}: {}", value_text(prog, case, vt, x))
+                })
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
         (t, Value::List(items)) => {
             let inner = match t {
                 Type::List(i) => &**i,

@@ -41,7 +41,7 @@ pub fn parse_policy(source: SourceId, text: &str) -> Result<Policy, Vec<Diagnost
         return Err(vec![diag]);
     }
     let mut pairs = KaoheParser::parse(Rule::file, text)
-        .map_err(|e| vec![translate_pest_error(source, text, e)])?;
+        .map_err(|e| vec![translate_pest_error(source, text, Rule::file, e)])?;
     let Some(file) = pairs.next() else {
         return Ok(Policy::default());
     };
@@ -63,7 +63,7 @@ pub fn parse_expression(source: SourceId, text: &str) -> Result<Expr, Vec<Diagno
         return Err(vec![diag]);
     }
     let mut pairs = KaoheParser::parse(Rule::repl_expr, text)
-        .map_err(|e| vec![translate_pest_error(source, text, e)])?;
+        .map_err(|e| vec![translate_pest_error(source, text, Rule::repl_expr, e)])?;
     let mut lower = Lower {
         source,
         errors: Vec::new(),
@@ -933,17 +933,32 @@ impl Lower {
         let lit = match pair.as_rule() {
             Rule::date_lit => match period::parse_date(text) {
                 Some(d) => Literal::Date(d),
-                None => return self.bad_literal(span, format!("`{text}` is not a calendar date")),
+                None => {
+                    return self.bad_literal(
+                        span,
+                        format!("`{text}` is not a calendar date"),
+                        "a date is YEAR-MONTH-DAY with a day the month has, e.g. 2022-02-28",
+                    );
+                }
             },
             Rule::month_lit => match period::Month::parse(text) {
                 Some(m) => Literal::Month(m),
-                None => return self.bad_literal(span, format!("`{text}` is not a month")),
+                None => {
+                    return self.bad_literal(
+                        span,
+                        format!("`{text}` is not a month"),
+                        "a month is YEAR-MONTH with the month from 01 to 12, e.g. 2022-12",
+                    );
+                }
             },
             Rule::quarter_lit => match period::Quarter::parse(text) {
                 Some(q) => Literal::Quarter(q),
                 None => {
-                    return self
-                        .bad_literal(span, format!("`{text}` is not a quarter (write Q1 to Q4)"));
+                    return self.bad_literal(
+                        span,
+                        format!("`{text}` is not a quarter"),
+                        "a quarter is YEAR-Q1 to YEAR-Q4, e.g. 2022-Q4",
+                    );
                 }
             },
             Rule::number_lit => {
@@ -969,13 +984,22 @@ impl Lower {
                         unit,
                         integer: !digits.contains('.') || pow > 0 && value.fract().is_zero(),
                     },
-                    Err(e) => return self.bad_literal(span, format!("`{text}`: {e}")),
+                    Err(e) => {
+                        return self.bad_literal(
+                            span,
+                            format!(
+                                "`{text}` cannot be kept exactly: {}",
+                                e.to_string().trim_end_matches('.').to_lowercase()
+                            ),
+                            "write the amount with fewer digits, or in 万元 or 亿元",
+                        );
+                    }
                 }
             }
             Rule::string => Literal::Text(self.string(pair)),
             Rule::bool_lit => Literal::Bool(text == "true"),
             Rule::none_lit => Literal::None,
-            _ => return self.bad_literal(span, format!("unexpected `{text}`")),
+            _ => return self.bad_literal(span, format!("unexpected `{text}`"), "not a literal"),
         };
         Expr {
             kind: ExprKind::Literal(lit),
@@ -983,11 +1007,11 @@ impl Lower {
         }
     }
 
-    fn bad_literal(&mut self, span: Span, message: String) -> Expr {
+    fn bad_literal(&mut self, span: Span, message: String, help: &str) -> Expr {
         self.errors.push(
             Diagnostic::error("E0003", message)
                 .with_label(span, "this literal")
-                .with_help("dates are written 2022-02-03, months 2022-01, quarters 2022-Q1"),
+                .with_help(help),
         );
         bool_expr(span)
     }
@@ -995,7 +1019,7 @@ impl Lower {
 
 /// The length of a pair's text without the whitespace and comments that pest's
 /// implicit skipping leaves at its end (`a ~ b?` keeps the space before a missing `b`).
-fn content_len(text: &str) -> usize {
+pub(super) fn content_len(text: &str) -> usize {
     const SPACE: &[char] = &[' ', '\t', '\r', '\n', '\u{3000}', '\u{FEFF}'];
     let mut end = text.len();
     loop {

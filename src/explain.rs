@@ -40,7 +40,11 @@ impl Context<'_> {
     }
 
     fn snippet(&self, span: Span) -> String {
-        let text = self.sources.text(span.source).get(span.range()).unwrap_or("");
+        let text = self
+            .sources
+            .text(span.source)
+            .get(span.range())
+            .unwrap_or("");
         // One line: formulas that span lines are joined with single spaces.
         text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
@@ -52,7 +56,12 @@ impl Context<'_> {
     }
 
     fn record_title(&self, entity: u32, record: u32) -> String {
-        let name = self.prog.entities.get(entity as usize).map(|e| e.name.as_str()).unwrap_or("?");
+        let name = self
+            .prog
+            .entities
+            .get(entity as usize)
+            .map(|e| e.name.as_str())
+            .unwrap_or("?");
         let id = self.case.table(entity).map(|t| t.id(record)).unwrap_or("?");
         format!("{name} {id}")
     }
@@ -119,7 +128,13 @@ pub fn explain(
     Ok(node)
 }
 
-fn def_node(cx: &Context<'_>, ev: &mut Evaluator<'_>, trace: &Trace, id: usize, depth: usize) -> EvalResult<Node> {
+fn def_node(
+    cx: &Context<'_>,
+    ev: &mut Evaluator<'_>,
+    trace: &Trace,
+    id: usize,
+    depth: usize,
+) -> EvalResult<Node> {
     let Some(n) = trace.nodes.get(id) else {
         return Ok(Node::default());
     };
@@ -145,12 +160,18 @@ fn def_node(cx: &Context<'_>, ev: &mut Evaluator<'_>, trace: &Trace, id: usize, 
         let child = match r {
             Read::Def(child) => def_node(cx, ev, trace, *child, depth - 1)?,
             Read::Param(p, v) => {
-                let Some(pd) = prog.params.get(*p as usize) else { continue };
+                let Some(pd) = prog.params.get(*p as usize) else {
+                    continue;
+                };
                 let (cite, assumption) = provenance(&pd.provenance);
                 let shown = match (v, &pd.ty) {
                     (Value::List(items), Type::Map(k, vt)) if matches!(**k, Type::Enum(_)) => {
                         let names = match **k {
-                            Type::Enum(e) => prog.enums.get(e as usize).map(|x| x.variants.clone()).unwrap_or_default(),
+                            Type::Enum(e) => prog
+                                .enums
+                                .get(e as usize)
+                                .map(|x| x.variants.clone())
+                                .unwrap_or_default(),
                             _ => Vec::new(),
                         };
                         names
@@ -172,8 +193,17 @@ fn def_node(cx: &Context<'_>, ev: &mut Evaluator<'_>, trace: &Trace, id: usize, 
                     ..Node::default()
                 }
             }
-            Read::Field { entity, record, field, value } => {
-                let Some(f) = prog.entities.get(*entity as usize).and_then(|e| e.fields.get(*field as usize)) else {
+            Read::Field {
+                entity,
+                record,
+                field,
+                value,
+            } => {
+                let Some(f) = prog
+                    .entities
+                    .get(*entity as usize)
+                    .and_then(|e| e.fields.get(*field as usize))
+                else {
                     continue;
                 };
                 Node {
@@ -191,7 +221,12 @@ fn def_node(cx: &Context<'_>, ev: &mut Evaluator<'_>, trace: &Trace, id: usize, 
                 at: Some(cx.place(*span)),
                 ..Node::default()
             },
-            Read::Query { ledger, target, period, value } => query_node(cx, ev, *ledger, *target, *period, value)?,
+            Read::Query {
+                ledger,
+                target,
+                period,
+                value,
+            } => query_node(cx, ev, *ledger, *target, *period, value)?,
         };
         node.children.push(child);
     }
@@ -221,14 +256,26 @@ fn query_node(
     let ptext = periods.get(period).map(show_period).unwrap_or_default();
     let who = cx.record_title(l.key.entity, target);
     let (kind, title, ty) = match &l.key.kind {
-        LedgerKind::Deduct => ("deductions", format!("deductions from {who} in {ptext}"), l.amount.clone()),
+        LedgerKind::Deduct => (
+            "deductions",
+            format!("deductions from {who} in {ptext}"),
+            l.amount.clone(),
+        ),
         LedgerKind::Flag(v, d) => {
-            let name = prog.defs.get(*d as usize).map(|x| x.name.as_str()).unwrap_or("?");
+            let name = prog
+                .defs
+                .get(*d as usize)
+                .map(|x| x.name.as_str())
+                .unwrap_or("?");
             let verb = match v {
                 crate::syntax::ast::FlagVerb::Withhold => "withheld",
                 crate::syntax::ast::FlagVerb::Revoke => "revoked",
             };
-            (verb, format!("{verb}({name}) for {who} in {ptext}"), Type::Bool)
+            (
+                verb,
+                format!("{verb}({name}) for {who} in {ptext}"),
+                Type::Bool,
+            )
         }
     };
     let mut node = Node {
@@ -240,14 +287,23 @@ fn query_node(
     let entries: Vec<crate::eval::ledger::Entry> = ev
         .ledgers
         .get(ledger as usize)
-        .map(|lg| lg.entries_for(target, period).into_iter().cloned().collect())
+        .map(|lg| {
+            lg.entries_for(target, period)
+                .into_iter()
+                .cloned()
+                .collect()
+        })
         .unwrap_or_default();
     for e in entries {
-        let Some(rule) = prog.rules.get(e.rule as usize) else { continue };
+        let Some(rule) = prog.rules.get(e.rule as usize) else {
+            continue;
+        };
         let c = rule.consequences.get(e.consequence as usize);
         let (cite, assumption) = provenance(&rule.provenance);
         let what = match (&l.key.kind, e.amount) {
-            (LedgerKind::Deduct, Some(a)) => format!("deducts {}", cx.human(&l.amount, &Value::Num(a))),
+            (LedgerKind::Deduct, Some(a)) => {
+                format!("deducts {}", cx.human(&l.amount, &Value::Num(a)))
+            }
             (LedgerKind::Flag(v, _), _) => format!("{}s it", v.keyword()),
             _ => String::new(),
         };
@@ -262,7 +318,9 @@ fn query_node(
         });
     }
     for m in ev.why_not(ledger, target, period)? {
-        let Some(rule) = prog.rules.get(m.rule as usize) else { continue };
+        let Some(rule) = prog.rules.get(m.rule as usize) else {
+            continue;
+        };
         let (cite, _) = provenance(&rule.provenance);
         let mut children = trigger_nodes(cx, m.rule, &m.trigger);
         for (span, holds) in &m.parts {
@@ -302,7 +360,8 @@ fn trigger_nodes(cx: &Context<'_>, rule: u32, trigger: &[Value]) -> Vec<Node> {
         .zip(&r.generators)
         .map(|(v, g)| {
             let entity = match &g.source {
-                crate::check::ir::GenSource::Entity(e) | crate::check::ir::GenSource::Indexed { entity: e, .. } => Some(*e),
+                crate::check::ir::GenSource::Entity(e)
+                | crate::check::ir::GenSource::Indexed { entity: e, .. } => Some(*e),
                 crate::check::ir::GenSource::List(_) => None,
             };
             match (v, entity) {
@@ -361,7 +420,11 @@ fn line(out: &mut String, n: &Node, prefix: &str, last: bool, root: bool) {
     }
     out.push('\n');
     if let Some(f) = &n.formula {
-        let bar = if n.children.is_empty() { "   " } else { "│  " };
+        let bar = if n.children.is_empty() {
+            "   "
+        } else {
+            "│  "
+        };
         out.push_str(&format!("{next}{bar}= {f}\n"));
     }
     for (i, c) in n.children.iter().enumerate() {

@@ -15,14 +15,15 @@ fn main() {
             let out_is_terminal = stdout.is_terminal();
             let mut out = std::io::BufWriter::new(stdout.lock());
             let mut err = std::io::stderr();
-            let mut io = Io {
-                out: &mut out,
-                err: &mut err,
-                color,
-                out_is_terminal,
+            let code = {
+                let mut io = Io {
+                    out: &mut out,
+                    err: &mut err,
+                    color,
+                    out_is_terminal,
+                };
+                cli::run(cli, &mut io)
             };
-            let code = cli::run(cli, &mut io);
-            drop(io);
             let _ = std::io::Write::flush(&mut out);
             code
         });

@@ -1,6 +1,6 @@
 //! Draws diagnostics as text with ariadne: the one module that knows how they look.
 
-use crate::diagnostic::{Diagnostic, Severity, SourceMap};
+use crate::diagnostic::{Diagnostic, Severity, SourceId, SourceMap};
 use ariadne::{CharSet, Color, Config, IndexType, Label, Report, ReportKind};
 use std::ops::Range;
 
@@ -41,30 +41,38 @@ fn render_one(
     let Some(primary) = diag.primary_span() else {
         return render_plain(diag);
     };
-    let name = |id| sources.name(id).to_string();
-    let config = Config::default()
-        .with_index_type(IndexType::Byte)
-        .with_color(color)
-        .with_char_set(CharSet::Unicode);
-    let clamp = |id, r: Range<usize>| {
-        let len = sources.text(id).len();
-        let start = r.start.min(len);
-        start..r.end.clamp(start, len)
+    // Labels in other sources become notes: ariadne 0.6 misplaces byte spans
+    // in a report's second source (and panics under Chinese text).
+    let mut groups: Vec<(SourceId, Vec<(usize, &crate::diagnostic::Label)>)> = Vec::new();
+    for (i, label) in diag.labels.iter().enumerate() {
+        match groups.iter_mut().find(|(s, _)| *s == label.span.source) {
+            Some((_, v)) => v.push((i, label)),
+            None => groups.push((label.span.source, vec![(i, label)])),
+        }
+    }
+    let Some((source, labels)) = groups.first() else {
+        return render_plain(diag);
     };
+    let first = labels.first().map(|(_, l)| l.span).unwrap_or(primary);
     let mut report = Report::build(
         kind,
-        (name(primary.source), clamp(primary.source, primary.range())),
+        (sources.name(*source).to_string(), clamp(sources, first)),
     )
-    .with_config(config)
+    .with_config(
+        Config::default()
+            .with_index_type(IndexType::Byte)
+            .with_color(color)
+            .with_char_set(CharSet::Unicode),
+    )
     .with_code(diag.code)
     .with_message(&diag.message);
-    for (i, label) in diag.labels.iter().enumerate() {
+    for (i, label) in labels {
         let mut l = Label::new((
-            name(label.span.source),
-            clamp(label.span.source, label.span.range()),
+            sources.name(*source).to_string(),
+            clamp(sources, label.span),
         ))
         .with_message(&label.message)
-        .with_order(i as i32);
+        .with_order(*i as i32);
         if color {
             l = l.with_color(match (i, diag.severity) {
                 (0, Severity::Error) => Color::Red,
@@ -74,17 +82,41 @@ fn render_one(
         }
         report = report.with_label(l);
     }
+    for (_, labels) in groups.iter().skip(1) {
+        for (_, label) in labels {
+            let (line, col) = sources.line_col(label.span.source, label.span.start);
+            report = report.with_note(format!(
+                "{}: {}:{line}:{col}",
+                label.message,
+                sources.name(label.span.source)
+            ));
+        }
+    }
     for note in &diag.notes {
         report = report.with_note(note);
     }
     if let Some(help) = &diag.help {
         report = report.with_help(help);
     }
-    let mut out = Vec::new();
-    if report.finish().write(cache, &mut out).is_err() {
+    let mut bytes = Vec::new();
+    if report.finish().write(&mut *cache, &mut bytes).is_err() {
         return render_plain(diag);
     }
-    String::from_utf8_lossy(&out).into_owned()
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// A span's byte range, inside its text and on character boundaries.
+fn clamp(sources: &SourceMap, span: crate::diagnostic::Span) -> Range<usize> {
+    let text = sources.text(span.source);
+    let mut start = (span.start as usize).min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (span.end as usize).clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
 }
 
 /// A diagnostic with no place in a source: header, notes and help.

@@ -191,7 +191,8 @@ fn outcome(w: &mut World, e: &Example) -> Result<String, String> {
 fn readme_shows_the_sample_policy_and_case() {
     let all = blocks();
     assert!(
-        all.iter().any(|b| b.tag == "kaohe" && b.text == SAMPLE_POLICY),
+        all.iter()
+            .any(|b| b.tag == "kaohe" && b.text == SAMPLE_POLICY),
         "README §1 must show SAMPLE_POLICY verbatim"
     );
     assert!(
@@ -256,6 +257,48 @@ fn every_kaohe_expr_block_evaluates() {
     }
     assert!(n >= 60, "only {n} expression examples found");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every `"E0…"`/`"W0…"` code written in `src/`.
+fn codes_in_src() -> std::collections::BTreeSet<String> {
+    fn walk(dir: &std::path::Path, out: &mut std::collections::BTreeSet<String>) {
+        for entry in std::fs::read_dir(dir).expect("src/ is readable").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                for (i, _) in text.match_indices("\"E0").chain(text.match_indices("\"W0")) {
+                    let code = text.get(i + 1..i + 6).unwrap_or("");
+                    let closed = text.get(i + 6..i + 7) == Some("\"");
+                    let digits = code.get(1..).unwrap_or("");
+                    if closed && digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit()) {
+                        out.insert(code.to_string());
+                    }
+                }
+            }
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut out,
+    );
+    out
+}
+
+#[test]
+fn every_diagnostic_code_is_in_the_table() {
+    let codes = codes_in_src();
+    assert!(codes.len() > 40, "only {} codes found in src/", codes.len());
+    let missing: Vec<&String> = codes
+        .iter()
+        .filter(|c| !README.contains(&format!("\n| {c} | ")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "README.md §11 has no row for {missing:?}"
+    );
 }
 
 #[test]

@@ -54,14 +54,23 @@ impl Checker {
             })
             .collect();
         if let Some(extra) = cases.get(1) {
+            let keyword = crate::diagnostic::Span {
+                end: extra.span.start.saturating_add(4).min(extra.span.end),
+                ..extra.span
+            };
             self.error(
                 Diagnostic::error("E0201", "a policy has one `case { … }`")
-                    .with_label(extra.span, "a second case declaration")
+                    .with_label(keyword, "a second case declaration")
                     .with_help("put every field of the case file in one `case { … }`"),
             );
         }
         if let Some(c) = cases.first() {
-            self.declare_case(c);
+            // Every block's fields, so the mistake above is the only one reported.
+            let mut all = (*c).clone();
+            for extra in cases.iter().skip(1) {
+                all.fields.extend(extra.fields.iter().cloned());
+            }
+            self.declare_case(&all);
         }
         for (i, ent) in self.prog.entities.clone().iter().enumerate() {
             if ent.case_field.is_none() {
@@ -243,7 +252,11 @@ impl Checker {
                 if *ty != Type::Text {
                     self.error(
                         Diagnostic::error("E0206", format!("the key `{}` must be `text`", k.name))
-                            .with_label(k.span, format!("this field is {}", self.type_name(ty))),
+                            .with_label(k.span, format!("this field is {}", self.type_name(ty)))
+                            .with_help(format!(
+                                "declare it `{}: text`: keys are text, even when they are digits",
+                                k.name
+                            )),
                     );
                 }
                 Some(f)
@@ -391,7 +404,21 @@ impl Checker {
                 self.type_name(d),
                 self.type_name(t)
             );
-            self.error(Diagnostic::error("E0301", msg).with_label(p.span, "this parameter"));
+            let value_span = match &p.value {
+                ast::ParamValue::Expr(e) => e.span,
+                ast::ParamValue::Table(_, s) => *s,
+            };
+            let mut diag = Diagnostic::error("E0301", msg)
+                .with_label(value_span, format!("this is {}", self.type_name(t)));
+            if let Some(ty_span) = p.ty.as_ref().map(|t| t.span) {
+                diag = diag.with_label(ty_span, "declared here");
+            }
+            diag = match d {
+                Type::Money => diag.with_help("write money in 元, 万元 or 亿元, e.g. `600元`"),
+                Type::Score => diag.with_help("write points in 分, e.g. `5分`"),
+                _ => diag,
+            };
+            self.error(diag);
             ty = Type::Error;
         }
         let mut values = Vec::new();
@@ -563,10 +590,16 @@ impl Checker {
             for (mut d, suggested) in wrong {
                 if !suggested && !missing.is_empty() {
                     d = match only {
-                        Some(m) => d.with_help(format!("did you mean `{m}`? it is the one variant without a value")),
+                        Some(m) => d.with_help(format!(
+                            "did you mean `{m}`? it is the one variant without a value"
+                        )),
                         None => d.with_help(format!(
                             "the variants of `{enum_name}` without a value are {}",
-                            missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+                            missing
+                                .iter()
+                                .map(|m| format!("`{m}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         )),
                     };
                 }
@@ -622,8 +655,11 @@ impl Checker {
                     {
                         diag = diag.with_help(format!("did you mean `{s}`?"));
                     } else {
-                        let mut names: Vec<String> =
-                            self.entity_by_name.keys().map(|n| format!("`{n}`")).collect();
+                        let mut names: Vec<String> = self
+                            .entity_by_name
+                            .keys()
+                            .map(|n| format!("`{n}`"))
+                            .collect();
                         names.sort();
                         if !names.is_empty() {
                             diag = diag.with_help(format!("the entities are {}", names.join(", ")));
@@ -916,6 +952,14 @@ impl Checker {
                                 closest(&name.name, self.param_by_name.keys().map(String::as_str))
                             {
                                 d = d.with_help(format!("did you mean `{s}`?"));
+                            } else if (1..=12).contains(&self.param_by_name.len()) {
+                                let mut names: Vec<String> = self
+                                    .param_by_name
+                                    .keys()
+                                    .map(|n| format!("`{n}`"))
+                                    .collect();
+                                names.sort();
+                                d = d.with_help(format!("the parameters are {}", names.join(", ")));
                             }
                             self.error(d);
                         }

@@ -729,7 +729,11 @@ impl Checker {
         } else if finer {
             d = d.with_help(format!("take its {g}: `{shown}[{g}({idx})]`", g = g.name()));
         } else if coarser {
-            let each = if g == Grain::Month { "months" } else { "quarters" };
+            let each = if g == Grain::Month {
+                "months"
+            } else {
+                "quarters"
+            };
             d = d.with_help(format!(
                 "one value per {g}: e.g. `sum({shown}[k] for k in {each}({idx}))`",
                 g = g.name()
@@ -916,7 +920,10 @@ impl Checker {
         self.error(
             Diagnostic::error("E0120", "comparisons do not chain")
                 .with_label(a.span, "this comparison gives a bool")
-                .with_label(b.span, format!("which is then compared with this {}", self.type_name(&b.ty)))
+                .with_label(
+                    b.span,
+                    format!("which is then compared with this {}", self.type_name(&b.ty)),
+                )
                 .with_help("write two comparisons joined by `and`: `0分 <= x and x <= 100分`"),
         );
         true
@@ -947,6 +954,15 @@ impl Checker {
 
     fn arith(&mut self, op: BinOp, a: Expr, b: Expr, span: Span) -> Expr {
         use Type::*;
+        // A warning, not an error: the division may sit where it is never computed
+        // (`false and 1 / 0 > 1`); computed, it fails with E0609.
+        if op == BinOp::Div && matches!(&b.kind, ExprKind::Const(Value::Num(n)) if n.is_zero()) {
+            self.error(
+                Diagnostic::warning("W0011", "division by zero")
+                    .with_label(b.span, "this is zero")
+                    .with_help("evaluated, this fails: divide by a parameter or a count, and check it is not zero"),
+            );
+        }
         let (ta, tb) = (a.ty.clone(), b.ty.clone());
         let plain = |t: &Type| t.is_plain_number();
         let num_join = |x: &Type, y: &Type| if *x == Int && *y == Int { Int } else { Decimal };
@@ -1093,12 +1109,16 @@ impl Checker {
             .map(|(v, _)| v.as_str())
             .collect();
         if !missing.is_empty() && !misspelt {
+            let listed: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
             self.error(
                 Diagnostic::error(
                     "E0305",
                     format!("`match` does not cover {}", missing.join(", ")),
                 )
-                .with_label(span, "not every variant has an arm")
+                .with_label(
+                    scrutinee.span,
+                    format!("this can also be {}", listed.join(" or ")),
+                )
                 .with_help("add an arm for each, or `_ => …` for the rest"),
             );
         }

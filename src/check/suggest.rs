@@ -71,6 +71,9 @@ mod tests {
         );
         assert_eq!(closest("完全不同", ["季度效能奖"]), None);
         assert_eq!(closest("scroe", ["score", "scope"]), Some("score"));
-        assert_eq!(closest("季度奖", ["季度效能奖", "年终效能奖"]), Some("季度效能奖"));
+        assert_eq!(
+            closest("季度奖", ["季度效能奖", "年终效能奖"]),
+            Some("季度效能奖")
+        );
     }
 }

@@ -46,6 +46,43 @@ pub fn run(args: &EvalArgs, io: &mut Io<'_>) -> i32 {
     io.diagnostics(&loaded.warnings, &sources);
     let case = &loaded.case;
     let mut ev = Evaluator::with_params(prog, case, params);
+    let format = args.format.unwrap_or(if io.out_is_terminal {
+        Format::Table
+    } else {
+        Format::Jsonl
+    });
+    let wanted = |r: &Row| args.period.as_ref().is_none_or(|p| r.period_text() == *p);
+    // Rows stream straight to the output for the line formats.
+    if matches!(format, Format::Jsonl | Format::Csv) {
+        let mut buf = String::with_capacity(1 << 16);
+        if format == Format::Csv {
+            buf.push_str(CSV_HEADER);
+        }
+        let out = &mut *io.out;
+        let result = ev.for_each_output(&mut |row| {
+            if !wanted(&row) {
+                return Ok(());
+            }
+            match format {
+                Format::Csv => push_csv_row(&mut buf, prog, case, &row),
+                _ => {
+                    results::push_jsonl_row(&mut buf, prog, case, &row);
+                    buf.push('\n');
+                }
+            }
+            if buf.len() >= 1 << 16 {
+                out.write_all(buf.as_bytes()).map_err(write_failed)?;
+                buf.clear();
+            }
+            Ok(())
+        });
+        if let Err(d) = result.and_then(|_| out.write_all(buf.as_bytes()).map_err(write_failed)) {
+            let code = if d.code == "E0700" { 1 } else { 3 };
+            io.diagnostics(&[*d], &sources);
+            return code;
+        }
+        return 0;
+    }
     let mut rows = match ev.outputs() {
         Ok(r) => r,
         Err(d) => {
@@ -53,20 +90,11 @@ pub fn run(args: &EvalArgs, io: &mut Io<'_>) -> i32 {
             return 3;
         }
     };
-    if let Some(p) = &args.period {
-        rows.retain(|r| r.period_text() == *p);
-    }
-    let format = args.format.unwrap_or(if io.out_is_terminal {
-        Format::Table
-    } else {
-        Format::Jsonl
-    });
+    rows.retain(|r| wanted(r));
     let stamp = Stamp::new(prog, &sources, &policy.files, Some(case_id));
     let text = match format {
-        Format::Jsonl => jsonl(prog, case, &rows),
         Format::Json => json(&ev, &rows, &stamp),
-        Format::Csv => csv(prog, case, &rows),
-        Format::Table => {
+        _ => {
             let mut reasons = RowReasons::new(prog);
             let texts: Vec<Vec<String>> = rows
                 .iter()
@@ -87,6 +115,13 @@ pub fn run(args: &EvalArgs, io: &mut Io<'_>) -> i32 {
         return 1;
     }
     0
+}
+
+fn write_failed(e: std::io::Error) -> Box<Diagnostic> {
+    Box::new(Diagnostic::error(
+        "E0700",
+        format!("cannot write the results: {e}"),
+    ))
 }
 
 /// `NAME=VALUE` → the parameter's new value.
@@ -118,19 +153,6 @@ fn apply_set(
         slot.values = vec![(None, v)];
     }
     Ok(())
-}
-
-pub fn jsonl(
-    prog: &crate::check::ir::Program,
-    case: &crate::eval::case::Case,
-    rows: &[Row],
-) -> String {
-    let mut out = String::with_capacity(rows.len() * 96);
-    for row in rows {
-        results::push_jsonl_row(&mut out, prog, case, row);
-        out.push('\n');
-    }
-    out
 }
 
 /// The same rows nested by entity, id and period.
@@ -213,24 +235,23 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-pub fn csv(
+const CSV_HEADER: &str = "entity,id,period,name,value\n";
+
+fn push_csv_row(
+    out: &mut String,
     prog: &crate::check::ir::Program,
     case: &crate::eval::case::Case,
-    rows: &[Row],
-) -> String {
-    let mut out = String::from("entity,id,period,name,value\n");
-    for r in rows {
-        let value = results::value_text(prog, case, r.ty(prog), &r.value);
-        let fields = [
-            r.entity_name(prog).to_string(),
-            r.id(case).to_string(),
-            r.period_text(),
-            r.name(prog).to_string(),
-            value,
-        ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&line.join(","));
-        out.push('\n');
-    }
-    out
+    r: &Row,
+) {
+    let value = results::value_text(prog, case, r.ty(prog), &r.value);
+    let fields = [
+        r.entity_name(prog).to_string(),
+        r.id(case).to_string(),
+        r.period_text(),
+        r.name(prog).to_string(),
+        value,
+    ];
+    let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+    out.push_str(&line.join(","));
+    out.push('\n');
 }

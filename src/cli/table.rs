@@ -8,6 +8,9 @@ use crate::eval::value::Value;
 use std::collections::BTreeMap;
 use unicode_width::UnicodeWidthStr;
 
+/// Period text → record → definition → row.
+type Periods<'r> = BTreeMap<String, BTreeMap<u32, BTreeMap<DefId, &'r Row>>>;
+
 /// A cell and whether it aligns right (numbers do).
 pub struct Cell {
     pub text: String,
@@ -92,8 +95,7 @@ fn cell(prog: &Program, case: &Case, ty: &Type, v: &Value) -> Cell {
 pub fn render(prog: &Program, case: &Case, rows: &[Row], reasons: &[Vec<String>]) -> String {
     let mut out = String::new();
     // entity → grain → period text → record → def → row
-    let mut groups: BTreeMap<(u32, Grain), BTreeMap<String, BTreeMap<u32, BTreeMap<DefId, &Row>>>> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<(u32, Grain), Periods> = BTreeMap::new();
     let mut why: BTreeMap<(u32, u32, String), Vec<&str>> = BTreeMap::new();
     let none: Vec<String> = Vec::new();
     for (r, texts) in rows
@@ -199,7 +201,7 @@ fn month_tables(
     case: &Case,
     ename: &str,
     key: &str,
-    periods: &BTreeMap<String, BTreeMap<u32, BTreeMap<DefId, &Row>>>,
+    periods: &Periods<'_>,
 ) -> String {
     let mut out = String::new();
     let mut defs: Vec<DefId> = periods

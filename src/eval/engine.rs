@@ -828,9 +828,24 @@ impl<'p> Evaluator<'p> {
 
     /// Every value of the program's outputs, record by record.
     pub fn outputs(&mut self) -> EvalResult<Vec<super::results::Row>> {
+        let mut rows = Vec::new();
+        self.for_each_output(&mut |row| {
+            rows.push(row);
+            Ok(())
+        })?;
+        Ok(rows)
+    }
+
+    /// Computes the outputs one by one, in a stable order (entity, record,
+    /// definition, period), handing each row to `sink` as soon as it is known.
+    pub fn for_each_output(
+        &mut self,
+        sink: &mut dyn FnMut(super::results::Row) -> EvalResult<()>,
+    ) -> EvalResult<()> {
         self.fire_rules()?;
         let prog = self.prog;
-        let mut rows = Vec::new();
+        let grains = [Grain::Year, Grain::Quarter, Grain::Month];
+        let periods: Vec<Vec<Value>> = grains.iter().map(|g| self.periods(*g)).collect();
         for (ei, _) in prog.entities.iter().enumerate() {
             let outputs: Vec<(DefId, &DefDef)> = prog
                 .defs
@@ -845,24 +860,28 @@ impl<'p> Evaluator<'p> {
             let n = self.case.table(ei as u32).map(|t| t.len()).unwrap_or(0) as u32;
             for r in 0..n {
                 for (d, def) in &outputs {
-                    let periods = def.grain.map(|g| self.periods(g)).unwrap_or_default();
-                    for p in periods {
-                        if !self.in_domain(*d, r, Some(p.clone()))? {
+                    let Some(g) = def.grain else { continue };
+                    let ps = grains
+                        .iter()
+                        .position(|x| *x == g)
+                        .and_then(|i| periods.get(i));
+                    for p in ps.into_iter().flatten() {
+                        if def.domain.is_some() && !self.in_domain(*d, r, Some(p.clone()))? {
                             continue;
                         }
                         let value = self.call_def(*d, r, Some(p.clone()), def.span)?;
-                        rows.push(super::results::Row {
+                        sink(super::results::Row {
                             entity: ei as u32,
                             record: r,
                             def: *d,
-                            period: p,
+                            period: p.clone(),
                             value,
-                        });
+                        })?;
                     }
                 }
             }
         }
-        Ok(rows)
+        Ok(())
     }
 
     /// Evaluates a schema `require` on case data alone (no rules, no definitions).

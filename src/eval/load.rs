@@ -18,6 +18,48 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Where a value sits in the case, formatted only when a message needs it:
+/// `事件[3] (E04).当事人`.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    Root(&'a str),
+    Record {
+        field: &'a str,
+        index: usize,
+        id: Option<&'a str>,
+        single: bool,
+    },
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl std::fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Path::Root(s) => write!(f, "{s}"),
+            Path::Record {
+                field,
+                single: true,
+                ..
+            } => write!(f, "{field}"),
+            Path::Record {
+                field,
+                index,
+                id: Some(id),
+                ..
+            } => write!(f, "{field}[{index}] ({id})"),
+            Path::Record {
+                field,
+                index,
+                id: None,
+                ..
+            } => write!(f, "{field}[{index}]"),
+            Path::Key(p, k) => write!(f, "{p}.{k}"),
+            Path::Index(p, i) => write!(f, "{p}[{i}]"),
+        }
+    }
+}
+
 /// How many errors are reported before the loader stops looking.
 const MAX_ERRORS: usize = 100;
 
@@ -87,7 +129,7 @@ impl<'a> Loader<'a> {
         Span::new(self.source, r.start, r.end)
     }
 
-    fn error(&mut self, node: NodeId, path: &str, message: String, label: &str) {
+    fn error(&mut self, node: NodeId, path: &Path<'_>, message: String, label: &str) {
         if self.errors.len() >= MAX_ERRORS {
             return;
         }
@@ -122,17 +164,15 @@ impl<'a> Loader<'a> {
         }
     }
 
-    /// Object entries, with repeated keys reported and unknown keys warned about.
-    fn entries(&mut self, obj: NodeId, path: &str, known: &[&str]) -> HashMap<String, NodeId> {
-        let mut out = HashMap::new();
+    /// An object's values for the known keys (in their order), with repeated
+    /// keys reported and unknown keys warned about.
+    fn entries(&mut self, obj: NodeId, path: &Path<'_>, known: &[&str]) -> Vec<Option<NodeId>> {
+        let mut out = vec![None; known.len()];
         let entries: Vec<(NodeId, NodeId)> = self.tree.entries(obj).collect();
         for (k, v) in entries {
-            let key = self
-                .tree
-                .string(self.text, k)
-                .map(|s| s.into_owned())
-                .unwrap_or_default();
+            let key = self.tree.string(self.text, k).unwrap_or_default();
             if self.duplicates.contains(&k) {
+                let key = key.into_owned();
                 self.reported_duplicates.insert(k);
                 self.error(
                     k,
@@ -142,16 +182,24 @@ impl<'a> Loader<'a> {
                 );
                 continue;
             }
-            if !known.contains(&key.as_str()) {
-                let mut w =
-                    Diagnostic::warning("W0501", format!("{path}: unknown key `{key}` (ignored)"))
-                        .with_label(self.span(k), "the policy has no field of this name");
-                if let Some(s) = closest(&key, known.iter().copied()) {
-                    w = w.with_help(format!("did you mean `{s}`?"));
+            match known.iter().position(|x| *x == key) {
+                Some(i) => {
+                    if let Some(slot) = out.get_mut(i) {
+                        *slot = Some(v);
+                    }
                 }
-                self.warnings.push(w);
+                None => {
+                    let mut w = Diagnostic::warning(
+                        "W0501",
+                        format!("{path}: unknown key `{key}` (ignored)"),
+                    )
+                    .with_label(self.span(k), "the policy has no field of this name");
+                    if let Some(s) = closest(&key, known.iter().copied()) {
+                        w = w.with_help(format!("did you mean `{s}`?"));
+                    }
+                    self.warnings.push(w);
+                }
             }
-            out.insert(key, v);
         }
         out
     }
@@ -172,7 +220,7 @@ impl<'a> Loader<'a> {
                 .unwrap_or_default();
             self.error(
                 k,
-                "the case",
+                &Path::Root("the case"),
                 format!("the key `{key}` is given twice in one object"),
                 "given again here",
             );
@@ -186,14 +234,14 @@ impl<'a> Loader<'a> {
             let kind = self.kind_name(root);
             self.error(
                 root,
-                "the case",
+                &Path::Root("the case"),
                 format!("must be a JSON object, not {kind}"),
                 "expected `{ … }`",
             );
             return None;
         }
         let known: Vec<&str> = prog.case_fields.iter().map(|f| f.name.as_str()).collect();
-        let root_entries = self.entries(root, "the case", &known);
+        let root_entries = self.entries(root, &Path::Root("the case"), &known);
         // First pass: every record and its key, so references can point forward.
         let mut tables: Vec<Table> = prog
             .entities
@@ -207,12 +255,15 @@ impl<'a> Loader<'a> {
             else {
                 continue;
             };
-            let nodes: Vec<NodeId> = match root_entries.get(&cf.name).copied() {
+            let nodes: Vec<NodeId> = match ent
+                .case_field
+                .and_then(|f| root_entries.get(f as usize).copied().flatten())
+            {
                 None => {
                     if cf.required() {
                         self.error(
                             root,
-                            "the case",
+                            &Path::Root("the case"),
                             format!("`{}` is missing", cf.name),
                             "this object has no such key",
                         );
@@ -221,7 +272,12 @@ impl<'a> Loader<'a> {
                 }
                 Some(n) if self.tree.kind(n) == JsonKind::Null => {
                     if cf.required() {
-                        self.error(n, &cf.name, "must not be null".into(), "null here");
+                        self.error(
+                            n,
+                            &Path::Root(&cf.name),
+                            "must not be null".into(),
+                            "null here",
+                        );
                     }
                     Vec::new()
                 }
@@ -232,7 +288,7 @@ impl<'a> Loader<'a> {
                         let kind = self.kind_name(n);
                         self.error(
                             n,
-                            &cf.name,
+                            &Path::Root(&cf.name),
                             format!("must be an array of records, not {kind}"),
                             "expected `[ … ]`",
                         );
@@ -242,7 +298,7 @@ impl<'a> Loader<'a> {
                         let kind = self.kind_name(n);
                         self.error(
                             n,
-                            &cf.name,
+                            &Path::Root(&cf.name),
                             format!("must be an object, not {kind}"),
                             "expected `{ … }`",
                         );
@@ -256,7 +312,12 @@ impl<'a> Loader<'a> {
             let key_field = ent.key.and_then(|k| ent.fields.get(k as usize));
             let mut first_of: HashMap<Arc<str>, NodeId> = HashMap::new();
             for (i, node) in nodes.iter().enumerate() {
-                let path = record_path(&cf.name, &cf.ty, i, None);
+                let path = Path::Record {
+                    field: &cf.name,
+                    index: i,
+                    id: None,
+                    single: matches!(cf.ty, Type::Entity(_)),
+                };
                 if self.tree.kind(*node) != JsonKind::Object {
                     let kind = self.kind_name(*node);
                     self.error(
@@ -300,7 +361,7 @@ impl<'a> Loader<'a> {
                             let kind = self.kind_name(kn);
                             self.error(
                                 kn,
-                                &format!("{path}.{}", kf.name),
+                                &Path::Key(&path, &kf.name),
                                 format!("must be a string, not {kind}"),
                                 "expected text",
                             );
@@ -337,15 +398,17 @@ impl<'a> Loader<'a> {
             let known: Vec<&str> = ent.fields.iter().map(|f| f.name.as_str()).collect();
             let nodes = self.record_nodes.get(ei).cloned().unwrap_or_default();
             for (i, node) in nodes.iter().enumerate() {
-                let id = tables
-                    .get(ei)
-                    .map(|t| t.id(i as u32).to_string())
-                    .unwrap_or_default();
-                let shown = ent.key.map(|_| id.as_str());
-                let path = record_path(&cf.name, &cf.ty, i, shown);
+                let id: Option<Arc<str>> = tables.get(ei).and_then(|t| t.ids.get(i).cloned());
+                let path = Path::Record {
+                    field: &cf.name,
+                    index: i,
+                    id: ent.key.and(id.as_deref()),
+                    single: matches!(cf.ty, Type::Entity(_)),
+                };
                 let entries = self.entries(*node, &path, &known);
                 for (fi, f) in ent.fields.iter().enumerate() {
-                    let v = self.field(f, entries.get(&f.name).copied(), *node, &path, &tables);
+                    let v =
+                        self.field(f, entries.get(fi).copied().flatten(), *node, &path, &tables);
                     if let Some(slot) = tables
                         .get_mut(ei)
                         .and_then(|t| t.field_mut(i as u32, fi as u32))
@@ -361,15 +424,15 @@ impl<'a> Loader<'a> {
         // The case's own fields.
         let mut fields = Vec::with_capacity(prog.case_fields.len());
         let mut year = None;
-        for f in &prog.case_fields {
+        for (ci, f) in prog.case_fields.iter().enumerate() {
             let v = match &f.ty {
                 Type::Entity(_) => Value::Ref(0),
                 Type::List(inner) if matches!(**inner, Type::Entity(_)) => Value::None,
                 _ => self.field(
                     f,
-                    root_entries.get(&f.name).copied(),
+                    root_entries.get(ci).copied().flatten(),
                     root,
-                    "the case",
+                    &Path::Root("the case"),
                     &tables,
                 ),
             };
@@ -405,10 +468,10 @@ impl<'a> Loader<'a> {
         f: &FieldDef,
         node: Option<NodeId>,
         parent: NodeId,
-        path: &str,
+        path: &Path<'_>,
         tables: &[Table],
     ) -> Value {
-        let fpath = format!("{path}.{}", f.name);
+        let fpath = Path::Key(path, &f.name);
         match node {
             Some(n) if self.tree.kind(n) != JsonKind::Null => self
                 .convert(n, &f.ty, &fpath, tables)
@@ -437,7 +500,7 @@ impl<'a> Loader<'a> {
         }
     }
 
-    fn number(&mut self, n: NodeId, path: &str) -> Option<rust_decimal::Decimal> {
+    fn number(&mut self, n: NodeId, path: &Path<'_>) -> Option<rust_decimal::Decimal> {
         let text = match self.tree.kind(n) {
             JsonKind::Number => self.tree.number_text(self.text, n).map(str::to_string),
             JsonKind::String => self.tree.string(self.text, n).map(|s| s.into_owned()),
@@ -467,7 +530,7 @@ impl<'a> Loader<'a> {
         }
     }
 
-    fn text_of(&mut self, n: NodeId, path: &str, what: &str) -> Option<String> {
+    fn text_of(&mut self, n: NodeId, path: &Path<'_>, what: &str) -> Option<String> {
         if self.tree.kind(n) != JsonKind::String {
             let kind = self.kind_name(n);
             self.error(
@@ -481,7 +544,13 @@ impl<'a> Loader<'a> {
         self.tree.string(self.text, n).map(|s| s.into_owned())
     }
 
-    fn convert(&mut self, n: NodeId, ty: &Type, path: &str, tables: &[Table]) -> Option<Value> {
+    fn convert(
+        &mut self,
+        n: NodeId,
+        ty: &Type,
+        path: &Path<'_>,
+        tables: &[Table],
+    ) -> Option<Value> {
         let prog = self.prog;
         match ty {
             Type::Optional(inner) => {
@@ -644,7 +713,7 @@ impl<'a> Loader<'a> {
                 let items: Vec<NodeId> = self.tree.items(n).collect();
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.into_iter().enumerate() {
-                    out.push(self.convert(item, inner, &format!("{path}[{i}]"), tables)?);
+                    out.push(self.convert(item, inner, &Path::Index(path, i), tables)?);
                 }
                 Some(Value::List(Arc::from(out)))
             }
@@ -680,7 +749,7 @@ impl<'a> Loader<'a> {
                     if self.tree.kind(v) == JsonKind::Null {
                         continue; // null means absent
                     }
-                    let item_path = format!("{path}.{key}");
+                    let item_path = Path::Key(path, &key);
                     let value = if **inner == Type::Text && self.tree.kind(v) == JsonKind::Number {
                         // Numbers are kept as written: 0 is present, not blank.
                         self.tree.number_text(self.text, v).map(Value::text)
@@ -690,7 +759,7 @@ impl<'a> Loader<'a> {
                     // Keys of `map 干部 of …` or `map 职务 of …` name records or enum values.
                     let key = match &**key_ty {
                         Type::Text => Some(Value::Text(Arc::from(key))),
-                        other => self.convert(k, other, &format!("{path} key"), tables),
+                        other => self.convert(k, other, &Path::Key(path, "key"), tables),
                     };
                     if let (Some(key), Some(value)) = (key, value) {
                         out.push((key, value));
@@ -743,7 +812,7 @@ impl<'a> Loader<'a> {
                         ok = false;
                         continue;
                     };
-                    let item_path = format!("{path}.{key}");
+                    let item_path = Path::Key(path, &key);
                     match self.convert(v, inner, &item_path, tables) {
                         Some(value) => {
                             if let Some(s) = slots.get_mut(i) {
@@ -798,26 +867,35 @@ impl<'a> Loader<'a> {
             for r in 0..n as u32 {
                 for req in &ent.requires {
                     let outcome = ev.eval_require(&req.cond, req.frame_size, Some(r));
-                    let node = self
-                        .record_nodes
-                        .get(ei)
-                        .and_then(|v| v.get(r as usize))
-                        .copied();
-                    let id = case
-                        .table(ei as u32)
-                        .map(|t| t.id(r).to_string())
-                        .unwrap_or_default();
-                    let path =
-                        record_path(&cf.name, &cf.ty, r as usize, ent.key.map(|_| id.as_str()));
-                    let field = req.at.and_then(|f| ent.fields.get(f as usize));
-                    let at = match (node, field) {
-                        (Some(nd), Some(f)) => self.tree.get(self.text, nd, &f.name).or(Some(nd)),
-                        (nd, _) => nd,
-                    };
                     match outcome {
                         Ok(true) => {}
                         Ok(false) => {
-                            let fpath = field.map(|f| format!("{path}.{}", f.name)).unwrap_or(path);
+                            let node = self
+                                .record_nodes
+                                .get(ei)
+                                .and_then(|v| v.get(r as usize))
+                                .copied();
+                            let id = case
+                                .table(ei as u32)
+                                .map(|t| t.id(r).to_string())
+                                .unwrap_or_default();
+                            let path = Path::Record {
+                                field: &cf.name,
+                                index: r as usize,
+                                id: ent.key.map(|_| id.as_str()),
+                                single: matches!(cf.ty, Type::Entity(_)),
+                            };
+                            let field = req.at.and_then(|f| ent.fields.get(f as usize));
+                            let at = match (node, field) {
+                                (Some(nd), Some(f)) => {
+                                    self.tree.get(self.text, nd, &f.name).or(Some(nd))
+                                }
+                                (nd, _) => nd,
+                            };
+                            let fpath = match field {
+                                Some(f) => Path::Key(&path, &f.name).to_string(),
+                                None => path.to_string(),
+                            };
                             let mut d =
                                 Diagnostic::error("E0504", format!("{fpath}: {}", req.message));
                             if let Some(a) = at {
@@ -872,14 +950,5 @@ fn period_keys(g: Grain) -> &'static str {
         Grain::Year => "\"1\"",
         Grain::Quarter => "\"1\" to \"4\"",
         Grain::Month => "\"1\" to \"12\"",
-    }
-}
-
-/// `事件[3]` or `事件[3] (E04)`; a single record is just its field name.
-fn record_path(field: &str, ty: &Type, i: usize, id: Option<&str>) -> String {
-    match (ty, id) {
-        (Type::Entity(_), _) => field.to_string(),
-        (_, Some(id)) => format!("{field}[{i}] ({id})"),
-        (_, None) => format!("{field}[{i}]"),
     }
 }

@@ -21,11 +21,9 @@ pub fn reason_ledgers(prog: &Program, def: DefId) -> Vec<LedgerId> {
         while let Some(e) = stack.pop() {
             match &e.kind {
                 ExprKind::Query { ledger, target, .. }
-                    if matches!(target.kind, ExprKind::SelfRef) =>
+                    if matches!(target.kind, ExprKind::SelfRef) && !out.contains(ledger) =>
                 {
-                    if !out.contains(ledger) {
-                        out.push(*ledger);
-                    }
+                    out.push(*ledger);
                 }
                 ExprKind::DefCall {
                     def: callee,

@@ -5,6 +5,9 @@ use super::value::Value;
 use crate::check::ir::{ExprKind, LedgerId, RuleId, Step};
 use crate::diagnostic::Span;
 
+/// The failed condition, its parts, and whether the rule was off topic.
+type Failed = (Span, Vec<(Span, bool)>, bool);
+
 /// A rule that could have laid a consequence on the record but did not.
 #[derive(Clone, Debug)]
 pub struct Missed {
@@ -46,7 +49,7 @@ impl<'p> Evaluator<'p> {
                     date: self.case.year.first_day(),
                 };
                 let result = self.each(&rule.generators, 0, cx, &mut |ev, cx| {
-                    let mut failed: Option<(Span, Vec<(Span, bool)>, bool)> = None;
+                    let mut failed: Option<Failed> = None;
                     let mut first_where = true;
                     for step in &rule.steps {
                         match step {

@@ -119,8 +119,14 @@ fn token_at(text: &str, offset: usize) -> &str {
         rest.char_indices()
             .take(24)
             .find(|(_, c)| !word(*c))
-            .map_or_else(|| rest.char_indices().nth(24).map_or(rest.len(), |(i, _)| i), |(i, _)| i)
-    } else if ["==", "!=", "<=", ">=", "??", "=>"].iter().any(|op| rest.starts_with(op)) {
+            .map_or_else(
+                || rest.char_indices().nth(24).map_or(rest.len(), |(i, _)| i),
+                |(i, _)| i,
+            )
+    } else if ["==", "!=", "<=", ">=", "??", "=>"]
+        .iter()
+        .any(|op| rest.starts_with(op))
+    {
         2
     } else {
         first.len_utf8()
@@ -304,13 +310,14 @@ fn bracket_error(source: SourceId, text: &str, at: usize, reach: usize) -> Optio
                     format!("expected `{close}` before this"),
                 ),
             };
+            // The bracket first: it comes first in the text, and names the mistake.
             Some(
                 Diagnostic::error(
                     "E0001",
                     format!("the `{open}` on line {} is never closed", line(o)),
                 )
-                .with_label(span, label)
-                .with_label(one(o, open), format!("this `{open}` has no `{close}`")),
+                .with_label(one(o, open), format!("this `{open}` has no `{close}`"))
+                .with_label(span, label),
             )
         }
         Bracket::Stray(c, close) if c <= reach => Some(
@@ -321,10 +328,7 @@ fn bracket_error(source: SourceId, text: &str, at: usize, reach: usize) -> Optio
         Bracket::Mismatch((o, open), (c, close)) if c <= reach => Some(
             Diagnostic::error(
                 "E0001",
-                format!(
-                    "`{close}` cannot close the `{open}` on line {}",
-                    line(o)
-                ),
+                format!("`{close}` cannot close the `{open}` on line {}", line(o)),
             )
             .with_label(one(c, close), format!("expected `{}` here", closer(open)))
             .with_label(one(o, open), format!("this `{open}`")),
@@ -340,8 +344,8 @@ fn used_as_name(text: &str, at: usize, word: &str) -> bool {
         .get(at + word.len()..)
         .unwrap_or("")
         .trim_start_matches([' ', '\t']);
-    let declares =
-        after.starts_with(':') || after.starts_with('=') && !after.starts_with("==") && !after.starts_with("=>");
+    let declares = after.starts_with(':')
+        || after.starts_with('=') && !after.starts_with("==") && !after.starts_with("=>");
     let before = text.get(..at).unwrap_or("").trim_end();
     let prev_word = before
         .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
@@ -351,7 +355,17 @@ fn used_as_name(text: &str, at: usize, word: &str) -> bool {
         || before.ends_with('.')
         || matches!(
             prev_word,
-            "let" | "for" | "param" | "def" | "entity" | "enum" | "rule" | "key" | "withhold" | "revoke" | "set"
+            "let"
+                | "for"
+                | "param"
+                | "def"
+                | "entity"
+                | "enum"
+                | "rule"
+                | "key"
+                | "withhold"
+                | "revoke"
+                | "set"
         )
 }
 
@@ -414,8 +428,7 @@ fn expected(
         {
             return;
         }
-        if CONTINUATIONS.contains(&t) || t == "in" && !structural_in || t == "(" && !call_adjacent
-        {
+        if CONTINUATIONS.contains(&t) || t == "in" && !structural_in || t == "(" && !call_adjacent {
             continues = true;
             if t == "(" || t == "[" || t == "-" {
                 starts_expr = true;
@@ -446,11 +459,7 @@ fn expected(
     // An expression could start here: say so once, not token by token.
     let expr_words = ["`if`", "`match`", "`not`"];
     if starts_expr && expr_words.iter().any(|w| words.iter().any(|x| x == w)) {
-        words.retain(|w| {
-            !EXPRESSION_STARTS
-                .iter()
-                .any(|s| *w == format!("`{s}`"))
-        });
+        words.retain(|w| !EXPRESSION_STARTS.iter().any(|s| *w == format!("`{s}`")));
         words.push("an expression".to_string());
     }
     // Every declaration keyword: "a declaration" is what is meant.
@@ -536,9 +545,12 @@ pub fn translate_pest_error(
             negatives,
         } => (positives.clone(), negatives.clone()),
         ErrorVariant::CustomError { message } => {
-            return Diagnostic::error("E0002", format!("the policy is too deeply nested to read ({message})"))
-                .with_label(token_span(source, text, pest_at), "here")
-                .with_help("split the expression into named definitions or `let`s");
+            return Diagnostic::error(
+                "E0002",
+                format!("the policy is too deeply nested to read ({message})"),
+            )
+            .with_label(token_span(source, text, pest_at), "here")
+            .with_help("split the expression into named definitions or `let`s");
         }
     };
     let detail = detailed_attempts(rule, text).filter(|d| d.0 >= pest_at && d.0 <= text.len());
@@ -551,8 +563,13 @@ pub fn translate_pest_error(
     }
     if unclosed_string(text, pest_at) {
         return Diagnostic::error("E0001", "this string is not closed")
-            .with_label(token_span(source, text, pest_at), "the string starts here and runs to the end of the line")
-            .with_help("end it with `\"` on the same line (write `\\n` for a line break inside a string)");
+            .with_label(
+                token_span(source, text, pest_at),
+                "the string starts here and runs to the end of the line",
+            )
+            .with_help(
+                "end it with `\"` on the same line (write `\\n` for a line break inside a string)",
+            );
     }
     if let Some(d) = bracket_error(source, text, pest_at, detail_at.max(pest_at)) {
         return d;
@@ -561,7 +578,9 @@ pub fn translate_pest_error(
     if positives.contains(&Rule::ident) && is_keyword(word) && used_as_name(text, pest_at, word) {
         return Diagnostic::error("E0001", format!("`{word}` is a keyword, not a name"))
             .with_label(token_span(source, text, pest_at), "a name is expected here")
-            .with_help(format!("keywords are reserved: rename it, e.g. with a Chinese name instead of `{word}`"));
+            .with_help(format!(
+                "keywords are reserved: rename it, e.g. with a Chinese name instead of `{word}`"
+            ));
     }
 
     // Where to point: the furthest place the parser tried, when it says what it wanted there.
@@ -575,6 +594,11 @@ pub fn translate_pest_error(
         }
     }
     let found = found_at(text, at);
+    if exp.continues && token_at(text, at) == "=" {
+        return Diagnostic::error("E0001", "`=` where `==` is meant")
+            .with_label(token_span(source, text, at), "write `==` to compare")
+            .with_help("`=` gives a value (`param`, `def`, `let`, `set`); `==` compares two");
+    }
     let (message, what) = if exp.words.is_empty() && exp.continues {
         let w = "an operator".to_string();
         (format!("expected {w}, found {found}"), w)
@@ -641,6 +665,9 @@ fn syntax_hint(text: &str, offset: usize, exp: &Expected) -> Option<String> {
     if c == '"' && before.ends_with(['元', '分']) {
         return Some("is a comma missing between two values?".into());
     }
+    if exp.words.iter().any(|w| w.starts_with("a unit")) {
+        return Some("money is written in 元, 万元 or 亿元 (`600元`), points in 分 (`5分`)".into());
+    }
     if exp.has("`else`") || exp.has("`then`") {
         return Some("an `if` needs both `then` and `else`: `if … then … else …`".into());
     }
@@ -648,12 +675,22 @@ fn syntax_hint(text: &str, offset: usize, exp: &Expected) -> Option<String> {
         return Some("a rule ends with its consequences: `deduct … from … in …`, `withhold … of … in …` or `revoke … of … in …`".into());
     }
     if exp.has("`in`") && exp.deepest.iter().any(|d| d == "kw_in") {
-        return Some("say which period it counts in: `… in q`, `in quarter(e.日期)` or `in year(e.日期)`".into());
+        return Some(
+            "say which period it counts in: `… in q`, `in quarter(e.日期)` or `in year(e.日期)`"
+                .into(),
+        );
     }
     if exp.has("`:`") && exp.deepest.iter().any(|d| d == "def_decl") {
-        return Some("a definition states its type: `def 干部.个人考核分[q: quarter]: score = …`".into());
+        return Some(
+            "a definition states its type: `def 干部.个人考核分[q: quarter]: score = …`".into(),
+        );
     }
-    if exp.has("`,`") && before.len() < offset && text.get(before.len()..offset).is_some_and(|s| s.contains('\n')) {
+    if exp.has("`,`")
+        && before.len() < offset
+        && text
+            .get(before.len()..offset)
+            .is_some_and(|s| s.contains('\n'))
+    {
         return Some("is a `,` missing at the end of the line before?".into());
     }
     None
@@ -699,6 +736,9 @@ pub fn nesting_error(source: SourceId, text: &str, limit: usize) -> Option<Diagn
             _ => {}
         }
     }
+    if let Some(d) = chain_error(source, text, limit) {
+        return Some(d);
+    }
     // `if`/`let`/`match` nest without brackets; pest recurses on them too.
     let keywords = text
         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
@@ -715,6 +755,113 @@ pub fn nesting_error(source: SourceId, text: &str, limit: usize) -> Option<Diagn
             )
             .with_label(Span::new(source, 0, 0), "in this file"),
         );
+    }
+    None
+}
+
+/// Operators chain without brackets, and each link is a level of recursion when the
+/// expression is lowered and checked: bounds a run of prefix operators (`- - x`,
+/// `not not x`) to `limit` and the operators of one declaration to `limit * 16`.
+fn chain_error(source: SourceId, text: &str, limit: usize) -> Option<Diagnostic> {
+    let ops_limit = limit * 16;
+    let mut run = 0usize;
+    let mut ops = 0usize;
+    let mut decl = (0usize, 0usize);
+    let mut line_start = true;
+    let mut in_string = false;
+    let mut in_comment = false;
+    let mut escaped = false;
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '\n' {
+            line_start = true;
+        }
+        if in_comment {
+            in_comment = c != '\n';
+            continue;
+        }
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"' | '\n') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        if c.is_whitespace() || c == '\u{FEFF}' {
+            continue;
+        }
+        if is_word(c) {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                if !is_word(d) {
+                    break;
+                }
+                end = j + d.len_utf8();
+                chars.next();
+            }
+            let word = text.get(i..end).unwrap_or("");
+            if line_start && (ITEM_KEYWORDS.contains(&word) || word == "policy") {
+                ops = 0;
+                decl = (i, end);
+            }
+            match word {
+                "not" => {
+                    run += 1;
+                    ops += 1;
+                }
+                "and" | "or" | "in" => {
+                    run = 0;
+                    ops += 1;
+                }
+                _ => run = 0,
+            }
+        } else {
+            // A `-` right after a digit is a date's (2022-01-05), not an operator.
+            let after_digit = text
+                .get(..i)
+                .and_then(|b| b.chars().next_back())
+                .is_some_and(|p| p.is_ascii_digit());
+            match c {
+                '#' => in_comment = true,
+                '"' => {
+                    in_string = true;
+                    run = 0;
+                }
+                '-' if !after_digit => {
+                    run += 1;
+                    ops += 1;
+                }
+                '+' | '-' | '*' | '/' | '<' | '>' | '?' => {
+                    run = 0;
+                    ops += 1;
+                }
+                _ => run = 0,
+            }
+        }
+        line_start = false;
+        if run > limit {
+            return Some(
+                Diagnostic::error("E0002", format!("more than {limit} `-` or `not` in a row"))
+                    .with_label(token_span(source, text, i), "too many here")
+                    .with_help("two of them cancel out: remove them in pairs"),
+            );
+        }
+        if ops > ops_limit {
+            return Some(
+                Diagnostic::error(
+                    "E0002",
+                    format!("more than {ops_limit} operators in one declaration"),
+                )
+                .with_label(
+                    Span::new(source, decl.0, decl.1),
+                    "this declaration is too long to check",
+                )
+                .with_help("split the formula into named definitions"),
+            );
+        }
     }
     None
 }

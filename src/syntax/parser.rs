@@ -48,6 +48,7 @@ pub fn parse_policy(source: SourceId, text: &str) -> Result<Policy, Vec<Diagnost
     let mut lower = Lower {
         source,
         errors: Vec::new(),
+        comments: comment_ranges(text),
     };
     let policy = lower.file(file);
     if lower.errors.is_empty() {
@@ -67,6 +68,7 @@ pub fn parse_expression(source: SourceId, text: &str) -> Result<Expr, Vec<Diagno
     let mut lower = Lower {
         source,
         errors: Vec::new(),
+        comments: comment_ranges(text),
     };
     let expr = pairs
         .next()
@@ -81,12 +83,31 @@ pub fn parse_expression(source: SourceId, text: &str) -> Result<Expr, Vec<Diagno
 struct Lower {
     source: SourceId,
     errors: Vec<Diagnostic>,
+    /// Byte ranges of the source's comments, in order (to trim them off spans).
+    comments: Vec<(usize, usize)>,
 }
 
 impl Lower {
+    /// A pair's span without the spaces and comments pest's implicit skipping
+    /// leaves at its end (`a ~ b?` keeps the space before a missing `b`).
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.source, s.start(), s.start() + content_len(s.as_str()))
+        let (start, text) = (s.start(), s.as_str());
+        let mut len = text.len();
+        loop {
+            len = text.get(..len).unwrap_or("").trim_end_matches(SPACE).len();
+            let end = start + len;
+            // A comment that the end falls in or just after.
+            let i = self.comments.partition_point(|c| c.1 < end);
+            match self.comments.get(i) {
+                Some(&(c, _)) if c < end && c >= start => len = c - start,
+                _ => break,
+            }
+        }
+        if len == 0 {
+            len = text.len();
+        }
+        Span::new(self.source, start, start + len)
     }
 
     fn ident(&self, pair: Pair<Rule>) -> Ident {
@@ -988,10 +1009,10 @@ impl Lower {
                         return self.bad_literal(
                             span,
                             format!(
-                                "`{text}` cannot be kept exactly: {}",
+                                "`{text}`: {}",
                                 e.to_string().trim_end_matches('.').to_lowercase()
                             ),
-                            "write the amount with fewer digits, or in 万元 or 亿元",
+                            "check the number of digits",
                         );
                     }
                 }
@@ -1017,10 +1038,26 @@ impl Lower {
     }
 }
 
-/// The length of a pair's text without the whitespace and comments that pest's
-/// implicit skipping leaves at its end (`a ~ b?` keeps the space before a missing `b`).
+/// The grammar's whitespace.
+const SPACE: &[char] = &[' ', '\t', '\r', '\n', '\u{3000}', '\u{FEFF}'];
+
+/// The byte ranges of the comments of a source, in order (`#` to the end of its line).
+fn comment_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(c) = comment_start(line) {
+            let end = line_start + line.trim_end_matches('\n').len();
+            out.push((line_start + c, end));
+        }
+        line_start += line.len();
+    }
+    out
+}
+
+/// The length of a text without the whitespace and comments at its end
+/// (for one-off use on an error path: it scans the last line).
 pub(super) fn content_len(text: &str) -> usize {
-    const SPACE: &[char] = &[' ', '\t', '\r', '\n', '\u{3000}', '\u{FEFF}'];
     let mut end = text.len();
     loop {
         let trimmed = text.get(..end).unwrap_or("").trim_end_matches(SPACE);

@@ -103,7 +103,10 @@ fn wrong_policies() {
                     "EOI",
                     "SOI",
                 ] {
-                    if d.message.contains(raw) || d.labels.iter().any(|l| l.message.contains(raw)) {
+                    let said = std::iter::once(&d.message)
+                        .chain(d.labels.iter().map(|l| &l.message))
+                        .chain(d.help.iter());
+                    if said.into_iter().any(|t| t.contains(raw)) {
                         problems.push(format!("{name}: a grammar rule name (`{raw}`) in `{d}`"));
                     }
                 }

@@ -947,6 +947,9 @@ impl Checker {
             (Type::Score, t) | (t, Type::Score) if t.is_plain_number() => {
                 d.with_help("write the number as points, e.g. `0分`")
             }
+            (Type::Enum(_), Type::Enum(_)) => d.with_help(
+                "a value of one enum never equals a variant of another: is the variant or the field the wrong one?",
+            ),
             _ => d,
         };
         self.error(d);
@@ -954,15 +957,6 @@ impl Checker {
 
     fn arith(&mut self, op: BinOp, a: Expr, b: Expr, span: Span) -> Expr {
         use Type::*;
-        // A warning, not an error: the division may sit where it is never computed
-        // (`false and 1 / 0 > 1`); computed, it fails with E0609.
-        if op == BinOp::Div && matches!(&b.kind, ExprKind::Const(Value::Num(n)) if n.is_zero()) {
-            self.error(
-                Diagnostic::warning("W0011", "division by zero")
-                    .with_label(b.span, "this is zero")
-                    .with_help("evaluated, this fails: divide by a parameter or a count, and check it is not zero"),
-            );
-        }
         let (ta, tb) = (a.ty.clone(), b.ty.clone());
         let plain = |t: &Type| t.is_plain_number();
         let num_join = |x: &Type, y: &Type| if *x == Int && *y == Int { Int } else { Decimal };

@@ -93,7 +93,35 @@ impl Checker {
     }
 
     fn report_cycle(&mut self, cycle: &[usize]) {
-        let names: Vec<(String, Span)> = cycle.iter().map(|n| self.node_name(*n)).collect();
+        let mut names: Vec<(String, Span)> = cycle.iter().map(|n| self.node_name(*n)).collect();
+        // Start where the cycle first appears in the text: the same report whatever
+        // the search met first, and its labels in reading order.
+        if let Some(first) = names
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, (_, s))| (s.source, s.start))
+            .map(|(i, _)| i)
+        {
+            names.rotate_left(first);
+        }
+        let nd = self.prog.defs.len();
+        let through_rule = cycle.iter().any(|n| *n >= nd);
+        if let [(name, span)] = names.as_slice() {
+            let d = if through_rule {
+                Diagnostic::error("E0140", format!("`{name}` reads what it changes"))
+                    .with_label(
+                        *span,
+                        "its conditions read what its own consequences change",
+                    )
+                    .with_help("base its `where` on case data or on values computed without it")
+            } else {
+                Diagnostic::error("E0140", format!("`{name}` needs its own value"))
+                    .with_label(*span, "its formula reads it")
+                    .with_help("a value cannot depend on itself: compute it from other values")
+            };
+            self.error(d);
+            return;
+        }
         let mut path: Vec<String> = names.iter().map(|(n, _)| n.clone()).collect();
         if let Some(first) = path.first().cloned() {
             path.push(first);
@@ -107,7 +135,11 @@ impl Checker {
                 .unwrap_or_default();
             d = d.with_label(*span, format!("`{name}` needs `{next}`"));
         }
-        d = d.with_help("a value cannot depend on itself: break the cycle by computing one of them from case data or parameters only");
+        d = if through_rule {
+            d.with_help("a rule cannot read a value that its own consequences change: base its `where` on case data or on values computed without them")
+        } else {
+            d.with_help("a value cannot depend on itself: break the cycle by computing one of them from case data or parameters only")
+        };
         self.error(d);
     }
 }

@@ -52,34 +52,63 @@ pub fn run(args: &EvalArgs, io: &mut Io<'_>) -> i32 {
         Format::Jsonl
     });
     let wanted = |r: &Row| args.period.as_ref().is_none_or(|p| r.period_text() == *p);
-    // Rows stream straight to the output for the line formats.
+    // Rows stream straight to the output for the line formats: one thread
+    // evaluates, this one formats and writes, batch by batch.
     if matches!(format, Format::Jsonl | Format::Csv) {
-        let mut buf = String::with_capacity(1 << 16);
-        if format == Format::Csv {
-            buf.push_str(CSV_HEADER);
-        }
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row>>(8);
         let out = &mut *io.out;
-        let result = ev.for_each_output(&mut |row| {
-            if !wanted(&row) {
-                return Ok(());
+        let (evaluated, written) = std::thread::scope(|scope| {
+            let producer = scope.spawn(move || {
+                let mut batch = Vec::with_capacity(BATCH);
+                let result = ev.for_each_output(&mut |row| {
+                    batch.push(row);
+                    if batch.len() == BATCH {
+                        tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                            .map_err(|_| stopped())?;
+                    }
+                    Ok(())
+                });
+                if result.is_ok() && !batch.is_empty() {
+                    let _ = tx.send(batch);
+                }
+                result
+            });
+            let mut buf = String::with_capacity(1 << 17);
+            if format == Format::Csv {
+                buf.push_str(CSV_HEADER);
             }
-            match format {
-                Format::Csv => push_csv_row(&mut buf, prog, case, &row),
-                _ => {
-                    results::push_jsonl_row(&mut buf, prog, case, &row);
-                    buf.push('\n');
+            let mut written = Ok(());
+            for batch in rx {
+                for row in batch.iter().filter(|r| wanted(r)) {
+                    match format {
+                        Format::Csv => push_csv_row(&mut buf, prog, case, row),
+                        _ => {
+                            results::push_jsonl_row(&mut buf, prog, case, row);
+                            buf.push('\n');
+                        }
+                    }
+                }
+                if buf.len() >= 1 << 16 {
+                    written = out.write_all(buf.as_bytes());
+                    buf.clear();
+                    if written.is_err() {
+                        break; // dropping the receiver stops the evaluation
+                    }
                 }
             }
-            if buf.len() >= 1 << 16 {
-                out.write_all(buf.as_bytes()).map_err(write_failed)?;
-                buf.clear();
+            if written.is_ok() {
+                written = out.write_all(buf.as_bytes());
             }
-            Ok(())
+            let evaluated = producer.join().unwrap_or_else(|_| Err(stopped()));
+            (evaluated, written)
         });
-        if let Err(d) = result.and_then(|_| out.write_all(buf.as_bytes()).map_err(write_failed)) {
-            let code = if d.code == "E0700" { 1 } else { 3 };
+        if let Err(e) = written {
+            io.diagnostics(&[*write_failed(e)], &sources);
+            return 1;
+        }
+        if let Err(d) = evaluated {
             io.diagnostics(&[*d], &sources);
-            return code;
+            return 3;
         }
         return 0;
     }
@@ -117,6 +146,16 @@ pub fn run(args: &EvalArgs, io: &mut Io<'_>) -> i32 {
     0
 }
 
+/// Rows per batch handed from the evaluating thread to the writing one.
+const BATCH: usize = 4096;
+
+fn stopped() -> Box<Diagnostic> {
+    Box::new(Diagnostic::error(
+        "E0700",
+        "the evaluation stopped before it finished",
+    ))
+}
+
 fn write_failed(e: std::io::Error) -> Box<Diagnostic> {
     Box::new(Diagnostic::error(
         "E0700",
@@ -125,7 +164,7 @@ fn write_failed(e: std::io::Error) -> Box<Diagnostic> {
 }
 
 /// `NAME=VALUE` → the parameter's new value.
-fn apply_set(
+pub(super) fn apply_set(
     prog: &crate::check::ir::Program,
     set: &str,
     params: &mut [crate::eval::engine::ParamValues],

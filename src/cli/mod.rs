@@ -2,6 +2,7 @@
 
 mod check_cmd;
 mod eval_cmd;
+mod explain_cmd;
 pub mod table;
 
 use crate::diagnostic::{Diagnostic, SourceMap};
@@ -63,6 +64,32 @@ pub enum Command {
         #[arg(long = "set", value_name = "NAME=VALUE")]
         sets: Vec<String>,
     },
+    /// Explain one result: the rules, clauses, parameters and case records behind it.
+    Explain {
+        policy: PathBuf,
+        case: PathBuf,
+        /// The entity, as in an eval row (e.g. 干部).
+        entity: String,
+        /// The record's id (e.g. S003).
+        id: String,
+        /// The period: 2022, 2022-Q1 or 2022-01.
+        period: String,
+        /// The value's name (e.g. 季度效能奖).
+        name: String,
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
+        /// How many levels of the derivation to show.
+        #[arg(long, default_value_t = 6)]
+        depth: usize,
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        sets: Vec<String>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ExplainFormat {
+    Text,
+    Json,
 }
 
 /// Where a command writes, and whether it may colour.
@@ -115,6 +142,30 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> i32 {
                 case,
                 format,
                 period,
+                sets,
+            },
+            io,
+        ),
+        Command::Explain {
+            policy,
+            case,
+            entity,
+            id,
+            period,
+            name,
+            format,
+            depth,
+            sets,
+        } => explain_cmd::run(
+            &explain_cmd::ExplainArgs {
+                policy,
+                case,
+                entity,
+                id,
+                period,
+                name,
+                json: format == ExplainFormat::Json,
+                depth,
                 sets,
             },
             io,

@@ -566,12 +566,23 @@ impl<'p> Evaluator<'p> {
                 entity,
                 field,
             } => match self.eval(base, cx)? {
-                Value::Ref(r) => Ok(self
-                    .case
-                    .table(*entity)
-                    .and_then(|t| t.field(r, *field))
-                    .cloned()
-                    .unwrap_or(Value::None)),
+                Value::Ref(r) => {
+                    let v = self
+                        .case
+                        .table(*entity)
+                        .and_then(|t| t.field(r, *field))
+                        .cloned()
+                        .unwrap_or(Value::None);
+                    if let Some(t) = &mut self.trace {
+                        t.read(Read::Field {
+                            entity: *entity,
+                            record: r,
+                            field: *field,
+                            value: v.clone(),
+                        });
+                    }
+                    Ok(v)
+                }
                 Value::None => Ok(Value::None),
                 other => Err(type_fault(base.span, "a record", &other)),
             },
@@ -751,12 +762,21 @@ impl<'p> Evaluator<'p> {
                     self.fire_rules()?;
                 }
                 let l = self.ledgers.get(*ledger as usize);
-                Ok(match query {
+                let v = match query {
                     Query::Deductions => {
                         Value::Num(l.map(|l| l.sum(t, pi)).unwrap_or(Decimal::ZERO))
                     }
                     Query::Flagged => Value::Bool(l.is_some_and(|l| l.flagged(t, pi))),
-                })
+                };
+                if let Some(tr) = &mut self.trace {
+                    tr.read(Read::Query {
+                        ledger: *ledger,
+                        target: t,
+                        period: pi,
+                        value: v.clone(),
+                    });
+                }
+                Ok(v)
             }
         }
     }

@@ -162,8 +162,18 @@ fn token_span(source: SourceId, text: &str, offset: usize) -> Span {
 fn end_of_previous_line(source: SourceId, text: &str, offset: usize) -> Option<Span> {
     let before = text.get(..offset)?;
     let end = content_len(before);
+    if !before.get(end..)?.contains('\n') {
+        return None;
+    }
+    previous_token(source, text, offset)
+}
+
+/// The last token of the source before `offset`, past spaces and comments.
+fn previous_token(source: SourceId, text: &str, offset: usize) -> Option<Span> {
+    let before = text.get(..offset)?;
+    let end = content_len(before);
     let content = before.get(..end)?;
-    if content.trim().is_empty() || !before.get(end..)?.contains('\n') {
+    if content.trim().is_empty() {
         return None;
     }
     let (last, c) = content.char_indices().last()?;
@@ -218,6 +228,25 @@ fn full_width_near(text: &str, offsets: &[usize]) -> Option<(usize, char, &'stat
             }
             if let Some((_, ascii)) = FULL_WIDTH.iter().find(|(f, _)| *f == c) {
                 return Some((offset + i, c, ascii));
+            }
+        }
+    }
+    None
+}
+
+/// Characters that belong to no token of the grammar, outside strings and comments.
+const FOREIGN: &[char] = &['@', '$', '%', '^', '&', '~', '`', ';', '\\', '\''];
+
+/// A foreign character at one of `offsets` or in the word that starts there.
+fn foreign_near(text: &str, offsets: &[usize]) -> Option<(usize, char)> {
+    for &offset in offsets {
+        let rest = text.get(offset..).unwrap_or("");
+        for (i, c) in rest.char_indices().take(32) {
+            if c.is_whitespace() || c == '"' || c == '#' {
+                break;
+            }
+            if FOREIGN.contains(&c) {
+                return Some((offset + i, c));
             }
         }
     }
@@ -303,12 +332,18 @@ fn bracket_error(source: SourceId, text: &str, at: usize, reach: usize) -> Optio
     match bracket_problem(text)? {
         Bracket::Unclosed(o, open) if o < reach => {
             let close = closer(open);
+            // Where the parser stopped, if that is past the bracket.
+            let at = if at > o { at } else { reach };
+            let at_end = text.get(at..).is_none_or(|r| r.trim().is_empty());
             let (span, label) = match end_of_previous_line(source, text, at) {
                 Some(s) => (s, format!("expected `{close}` after this")),
-                None => (
-                    token_span(source, text, at),
-                    format!("expected `{close}` before this"),
-                ),
+                None => match previous_token(source, text, at).filter(|_| at_end) {
+                    Some(s) => (s, format!("expected `{close}` after this")),
+                    None => (
+                        token_span(source, text, at),
+                        format!("expected `{close}` before this"),
+                    ),
+                },
             };
             // The bracket first: it comes first in the text, and names the mistake.
             Some(
@@ -424,6 +459,8 @@ fn expected(
         if t.chars().all(|c| c.is_whitespace() || c == '\u{FEFF}')
             || t == "#"
             || t == "BUILTIN_RULE"
+            // Part of a name (`_x`) or the wildcard: "a name" says it.
+            || t == "_"
             || t.len() > 1 && t.contains("..")
         {
             return;
@@ -440,13 +477,13 @@ fn expected(
         }
         words.push(format!("`{t}`"));
     };
-    let same_place = detail.is_none_or(|d| d.0 == at);
-    if let Some((_, tokens, _)) = detail {
+    // Tokens and rules the parser tried exactly here (the caller passes only those).
+    if let Some((_, tokens, _)) = detail.filter(|d| d.0 == at) {
         for t in tokens {
             add_token(t, &mut words);
         }
     }
-    if same_place {
+    {
         for r in positives {
             match describe(*r) {
                 Some("an operator" | "`.`" | "`[`" | "`and`" | "`or`") => continues = true,
@@ -487,6 +524,9 @@ fn expected(
                     | "`true` or `false`"
             ) && !EXPRESSION_STARTS.iter().any(|s| *w == format!("`{s}`"))
         });
+    }
+    if words.iter().any(|w| w == "a type") {
+        words.retain(|w| w != "`map`");
     }
     if words.iter().any(|w| w.starts_with("a unit")) {
         words.retain(|w| !["`元`", "`万元`", "`亿元`", "`分`"].contains(&w.as_str()));
@@ -561,6 +601,19 @@ pub fn translate_pest_error(
             .with_label(Span::new(source, at, at + c.len_utf8()), format!("write `{ascii}` here"))
             .with_help("outside strings and comments a policy uses ASCII punctuation: switch the input method to half-width (半角)");
     }
+    if let Some((at, c)) = foreign_near(text, &[detail_at, pest_at]) {
+        let help = match c {
+            '\'' => "strings are written in double quotes: \"…\"",
+            ';' => "declarations need no `;` between them",
+            _ => "it may appear only inside a string or a comment",
+        };
+        return Diagnostic::error("E0001", format!("`{c}` has no meaning in a policy"))
+            .with_label(
+                Span::new(source, at, at + c.len_utf8()),
+                "remove or replace this",
+            )
+            .with_help(help);
+    }
     if unclosed_string(text, pest_at) {
         return Diagnostic::error("E0001", "this string is not closed")
             .with_label(
@@ -585,7 +638,8 @@ pub fn translate_pest_error(
 
     // Where to point: the furthest place the parser tried, when it says what it wanted there.
     let mut at = pest_at;
-    let mut exp = expected(text, at, &positives, detail.as_ref());
+    let here = detail.as_ref().filter(|d| d.0 == pest_at);
+    let mut exp = expected(text, at, &positives, here);
     if detail_at > pest_at {
         let further = expected(text, detail_at, &[], detail.as_ref());
         if !further.words.is_empty() {
@@ -593,8 +647,22 @@ pub fn translate_pest_error(
             exp = further;
         }
     }
-    let found = found_at(text, at);
-    if exp.continues && token_at(text, at) == "=" {
+    let at_end = text.get(at..).is_none_or(|r| r.trim().is_empty());
+    let found = if at_end {
+        "the end of the file".to_string()
+    } else {
+        found_at(text, at)
+    };
+    let token = token_at(text, at);
+    if matches!(token, "else" | "then") && !exp.has(&format!("`{token}`")) {
+        return Diagnostic::error("E0001", format!("`{token}` without its `if`"))
+            .with_label(
+                token_span(source, text, at),
+                "nothing before it opens an `if` or a `require`",
+            )
+            .with_help("is the line with its `if` (or `require`) missing, or moved below it?");
+    }
+    if exp.continues && token == "=" {
         return Diagnostic::error("E0001", "`=` where `==` is meant")
             .with_label(token_span(source, text, at), "write `==` to compare")
             .with_help("`=` gives a value (`param`, `def`, `let`, `set`); `==` compares two");
@@ -614,7 +682,11 @@ pub fn translate_pest_error(
         (format!("expected {list}, found {found}"), list)
     };
     let mut diag = Diagnostic::error("E0001", message);
-    diag = match end_of_previous_line(source, text, at) {
+    let nothing_expected = exp.words.is_empty() && !exp.continues;
+    // At the end of the file there is nothing to point at: point at what comes last.
+    let before = end_of_previous_line(source, text, at)
+        .or_else(|| previous_token(source, text, at).filter(|_| at_end));
+    diag = match before.filter(|_| !nothing_expected) {
         Some(prev) => {
             let next = if ITEM_KEYWORDS.contains(&token_at(text, at)) {
                 "the next declaration starts here"
@@ -622,7 +694,7 @@ pub fn translate_pest_error(
                 "found here"
             };
             let d = diag.with_label(prev, format!("expected {what} after this"));
-            if text.len() > at {
+            if !at_end {
                 d.with_label(token_span(source, text, at), next)
             } else {
                 d
@@ -637,6 +709,12 @@ pub fn translate_pest_error(
         diag = diag.with_help(help);
     }
     diag
+}
+
+/// Which of `words` occurs last in `text` as a whole word.
+fn nearest_word<'w>(text: &str, words: &[&'w str]) -> Option<&'w str> {
+    text.rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .find_map(|w| words.iter().find(|x| **x == w).copied())
 }
 
 /// "A, B or C" of words already in the user's terms.
@@ -667,6 +745,11 @@ fn syntax_hint(text: &str, offset: usize, exp: &Expected) -> Option<String> {
     }
     if exp.words.iter().any(|w| w.starts_with("a unit")) {
         return Some("money is written in 元, 万元 or 亿元 (`600元`), points in 分 (`5分`)".into());
+    }
+    if exp.has("`else`") && nearest_word(before, &["if", "require"]) == Some("require") {
+        return Some(
+            "a `require` gives the message to show: `require CONDITION else \"message\"`".into(),
+        );
     }
     if exp.has("`else`") || exp.has("`then`") {
         return Some("an `if` needs both `then` and `else`: `if … then … else …`".into());

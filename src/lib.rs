@@ -16,6 +16,8 @@ pub mod diff;
 pub mod eval;
 pub mod explain;
 pub mod render;
+pub mod repl;
 pub mod session;
 pub mod stamp;
 pub mod syntax;
+pub mod testing;

@@ -53,6 +53,12 @@ fn render_one(
     let Some((source, labels)) = groups.first() else {
         return render_plain(diag);
     };
+    // ariadne draws a label's whole line, three times over: a case written on
+    // one line, or a 50 MB string, would flood the terminal. Such lines get a
+    // short excerpt instead.
+    if labels.iter().any(|(_, l)| long_line(sources, l.span)) {
+        return render_excerpt(diag, sources, color);
+    }
     let first = labels.first().map(|(_, l)| l.span).unwrap_or(primary);
     let mut report = Report::build(
         kind,
@@ -117,6 +123,72 @@ fn clamp(sources: &SourceMap, span: crate::diagnostic::Span) -> Range<usize> {
         end += 1;
     }
     start..end
+}
+
+/// Lines longer than this (in bytes) are shown as an excerpt, not whole.
+const LONG_LINE: usize = 400;
+
+/// Whether the line where a span starts or ends is too long to draw whole.
+fn long_line(sources: &SourceMap, span: crate::diagnostic::Span) -> bool {
+    let text = sources.text(span.source);
+    let r = clamp(sources, span);
+    [r.start, r.end].iter().any(|&at| {
+        let (before, after) = text.split_at(at);
+        let start = before.rfind('\n').map_or(0, |p| p + 1);
+        let end = after.find('\n').map_or(text.len(), |p| at + p);
+        end - start > LONG_LINE
+    })
+}
+
+/// A diagnostic whose lines are too long to draw: each label as its place and
+/// a few characters either side, then the notes and help.
+fn render_excerpt(diag: &Diagnostic, sources: &SourceMap, color: bool) -> String {
+    use unicode_width::UnicodeWidthStr;
+    // The header as ariadne writes it.
+    let (kind, paint) = match diag.severity {
+        Severity::Error => ("Error", "\x1b[31m"),
+        Severity::Warning => ("Warning", "\x1b[33m"),
+    };
+    let mut out = match color {
+        true => format!("{paint}[{}] {kind}:\x1b[0m {}\n", diag.code, diag.message),
+        false => format!("[{}] {kind}: {}\n", diag.code, diag.message),
+    };
+    for label in &diag.labels {
+        let text = sources.text(label.span.source);
+        let r = clamp(sources, label.span);
+        let (line, col) = sources.line_col(label.span.source, r.start as u32);
+        let (before, after) = text.split_at(r.start);
+        let line_before = before.rsplit('\n').next().unwrap_or("");
+        let mut shown_before: Vec<char> = line_before.chars().rev().take(30).collect();
+        shown_before.reverse();
+        let shown_before: String = shown_before.into_iter().collect();
+        let line_after = after.split('\n').next().unwrap_or("");
+        let shown_after: String = line_after.chars().take(40).collect();
+        let lead = if shown_before.len() < line_before.len() {
+            "…"
+        } else {
+            ""
+        };
+        let tail = if shown_after.len() < line_after.len() {
+            "…"
+        } else {
+            ""
+        };
+        let pad = " "
+            .repeat(UnicodeWidthStr::width(lead) + UnicodeWidthStr::width(shown_before.as_str()));
+        out.push_str(&format!(
+            "  --> {}:{line}:{col}\n   | {lead}{shown_before}{shown_after}{tail}\n   | {pad}^ {}\n",
+            sources.name(label.span.source),
+            label.message
+        ));
+    }
+    for note in &diag.notes {
+        out.push_str(&format!("  note: {note}\n"));
+    }
+    if let Some(help) = &diag.help {
+        out.push_str(&format!("  help: {help}\n"));
+    }
+    out
 }
 
 /// A diagnostic with no place in a source: header, notes and help.

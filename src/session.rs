@@ -68,6 +68,32 @@ pub fn read_source(
     Ok(sources.add(display_name(path), text))
 }
 
+/// `dir/rel` with `..` after a directory name taken out (`policies/tests/../x.kaohe` is
+/// shown as `policies/x.kaohe`) when both name the same file.
+fn include_path(dir: &Path, rel: &str) -> PathBuf {
+    let joined = dir.join(rel);
+    let mut tidy = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir
+                if matches!(
+                    tidy.components().next_back(),
+                    Some(std::path::Component::Normal(_))
+                ) =>
+            {
+                tidy.pop();
+            }
+            c => tidy.push(c),
+        }
+    }
+    if std::fs::canonicalize(&tidy).ok() == std::fs::canonicalize(&joined).ok() {
+        tidy
+    } else {
+        joined
+    }
+}
+
 /// Reads, parses and checks policy files as one policy, following `include`s
 /// (each file is read once, however often it is included).
 pub fn load_policy(paths: &[&Path], sources: &mut SourceMap) -> Result<CheckedPolicy, Failure> {
@@ -107,7 +133,7 @@ pub fn load_policy(paths: &[&Path], sources: &mut SourceMap) -> Result<CheckedPo
                 let mut includes = Vec::new();
                 for item in &ast.items {
                     if let syntax::ast::Item::Include(rel, span) = item {
-                        includes.push((dir.join(rel), Some(*span)));
+                        includes.push((include_path(&dir, rel), Some(*span)));
                     }
                 }
                 includes.reverse();

@@ -542,7 +542,7 @@ impl Checker {
                 self.arg_error(
                     "allocate",
                     &weights,
-                    "weights as a map, e.g. `{p: p.年度考核分[y] for p in 干部}`",
+                    "weights as a map, e.g. `{p: p.得分[y] for p in 员工}`",
                 );
                 Type::Error
             }
@@ -733,7 +733,7 @@ impl Checker {
                             "E0109",
                             format!("`{}` needs the name of a definition first", name.name),
                         )
-                        .with_label(span, format!("e.g. `{}(季度效能奖, q)`", name.name)),
+                        .with_label(span, format!("e.g. `{}(奖金, q)`", name.name)),
                     );
                     return Checker::poison(span);
                 }

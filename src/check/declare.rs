@@ -38,6 +38,7 @@ impl Checker {
                 key: None,
                 fields: Vec::new(),
                 requires: Vec::new(),
+                uniques: Vec::new(),
                 case_field: None,
                 span: e.name.span,
             });
@@ -272,12 +273,37 @@ impl Checker {
                 None
             }
         });
+        let mut uniques = Vec::new();
+        for u in &e.uniques {
+            let mut ids = Vec::new();
+            for f in &u.fields {
+                match index.get(&f.name) {
+                    Some(&fi) if !ids.contains(&fi) => ids.push(fi),
+                    Some(_) => {}
+                    None => {
+                        let names: Vec<String> = fields.iter().map(|x| x.name.clone()).collect();
+                        self.unknown(
+                            &f.name,
+                            f.span,
+                            names,
+                            &format!("field of `{}`", e.name.name),
+                        );
+                    }
+                }
+            }
+            uniques.push(UniqueDef {
+                fields: ids,
+                message: u.message.clone(),
+                span: u.span,
+            });
+        }
         if let Some(slot) = self.fields.get_mut(id as usize) {
             *slot = index;
         }
         if let Some(ent) = self.prog.entities.get_mut(id as usize) {
             ent.fields = fields;
             ent.key = key;
+            ent.uniques = uniques;
         }
     }
 
@@ -910,11 +936,34 @@ impl Checker {
     pub(super) fn lower_test(&mut self, t: &ast::TestDecl) {
         self.scope = Scope::new(None);
         let mut case = None;
+        let mut case_json = None;
         let mut sets = Vec::new();
         let mut expects = Vec::new();
+        let mut expect_messages = Vec::new();
+        let mut case_seen: Option<crate::diagnostic::Span> = None;
         for step in &t.steps {
             match step {
-                ast::TestStep::Case(file, span) => case = Some((file.clone(), *span)),
+                ast::TestStep::Case(file, span) | ast::TestStep::CaseJson(file, span, _) => {
+                    let is_file = matches!(step, ast::TestStep::Case(..));
+                    // `case "F" with { … }` is one case; any other second `case` is an error.
+                    let changes = matches!(step, ast::TestStep::CaseJson(_, _, true));
+                    if let Some(first) = case_seen
+                        && !changes
+                    {
+                        self.error(
+                            Diagnostic::error("E0203", "a test has one `case`")
+                                .with_label(*span, "a second case")
+                                .with_label(first, "the first case")
+                                .with_help("write another test for the other case"),
+                        );
+                    }
+                    case_seen = Some(*span);
+                    if is_file {
+                        case = Some((file.clone(), *span));
+                    } else {
+                        case_json = Some((file.clone(), *span));
+                    }
+                }
                 ast::TestStep::Set(name, value) => {
                     let ir = self.expr(value);
                     match self.param_by_name.get(&name.name).copied() {
@@ -965,10 +1014,11 @@ impl Checker {
                         }
                     }
                 }
-                ast::TestStep::Expect(e) => {
+                ast::TestStep::Expect(e, message) => {
                     let ir = self.expr(e);
                     self.expect_type(&ir, &Type::Bool, "an `expect`");
                     expects.push(ir);
+                    expect_messages.push(message.clone());
                 }
             }
         }
@@ -976,8 +1026,10 @@ impl Checker {
         self.prog.tests.push(TestDef {
             name: t.name.clone(),
             case,
+            case_json,
             sets,
             expects,
+            expect_messages,
             frame_size: self.scope.max_slots,
             span: t.span,
         });

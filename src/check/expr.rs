@@ -939,7 +939,7 @@ impl Checker {
         .with_label(b.span, format!("this is {tb}"));
         d = match (&a.ty, &b.ty) {
             (Type::Money, Type::Score) | (Type::Score, Type::Money) => d.with_help(
-                "money and scores do not mix: make the score a fraction first, e.g. `(个人考核分[q] / 100分)`, or convert with `money(…)`/`score(…)`",
+                "money and scores do not mix: make the score a fraction first, e.g. `(得分[q] / 100分)`, or convert with `money(…)`/`score(…)`",
             ),
             (Type::Money, t) | (t, Type::Money) if t.is_plain_number() => {
                 d.with_help("write the number as money, e.g. `0元`")

@@ -53,12 +53,22 @@ pub struct Require {
     pub span: Span,
 }
 
+/// `unique 单位, 月份 else "…"`, checked when a case is loaded.
+#[derive(Clone, Debug)]
+pub struct UniqueDef {
+    pub fields: Vec<FieldId>,
+    pub message: String,
+    pub span: Span,
+}
+
 #[derive(Clone, Debug)]
 pub struct EntityDef {
     pub name: String,
     pub key: Option<FieldId>,
     pub fields: Vec<FieldDef>,
     pub requires: Vec<Require>,
+    /// Sets of fields whose values no two records may share.
+    pub uniques: Vec<UniqueDef>,
     /// The case field that holds this entity's records.
     pub case_field: Option<FieldId>,
     pub span: Span,
@@ -305,9 +315,15 @@ pub struct Expr {
 #[derive(Clone, Debug)]
 pub struct TestDef {
     pub name: String,
+    /// `case "FILE.json"`: the path as written (relative to the test's file).
     pub case: Option<(String, Span)>,
+    /// JSON written in the test: the whole case when `case` is none, else the
+    /// changes merged into the file's case (`case "FILE.json" with { … }`).
+    pub case_json: Option<(String, Span)>,
     pub sets: Vec<(ParamId, Expr)>,
     pub expects: Vec<Expr>,
+    /// The `else "message"` of each expect, in step.
+    pub expect_messages: Vec<Option<String>>,
     pub frame_size: u32,
     pub span: Span,
 }

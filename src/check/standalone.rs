@@ -122,3 +122,31 @@ pub fn lower_param_value(
         _ => Err(errors),
     }
 }
+
+/// A new value of type `want` for `name` (a record's field in a REPL what-if,
+/// one entry of a table parameter): a literal, as for parameters.
+pub fn lower_value(
+    prog: &Program,
+    want: &Type,
+    name: &str,
+    e: &ast::Expr,
+) -> Result<Value, Vec<Diagnostic>> {
+    let mut c = Checker::from_program(prog);
+    c.scope = Scope::new(None);
+    c.case_data_only = true;
+    let expr = c.expr(e);
+    if !expr.ty.fits(want) {
+        let msg = format!(
+            "`{name}` is {}, this value is {}",
+            c.type_name(want),
+            c.type_name(&expr.ty)
+        );
+        c.error(Diagnostic::error("E0301", msg).with_label(e.span, "wrong type"));
+    }
+    let value = c.const_value(&expr);
+    let errors: Vec<Diagnostic> = c.diags.into_iter().filter(Diagnostic::is_error).collect();
+    match value {
+        Some(v) if errors.is_empty() => Ok(v),
+        _ => Err(errors),
+    }
+}

@@ -17,6 +17,7 @@ pub struct EvalArgs {
     pub format: Option<Format>,
     pub period: Option<String>,
     pub sets: Vec<String>,
+    pub scenario: Option<PathBuf>,
 }
 
 pub fn run(args: &EvalArgs, io: &mut Io<'_>) -> i32 {
@@ -44,7 +45,17 @@ pub fn run(args: &EvalArgs, io: &mut Io<'_>) -> i32 {
         }
     };
     io.diagnostics(&loaded.warnings, &sources);
-    let case = &loaded.case;
+    let scenario = match super::repl_cmd::scenario(
+        prog,
+        args.scenario.as_deref(),
+        (&loaded.case, &mut params, &args.sets),
+        &mut sources,
+        io,
+    ) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let case = scenario.as_ref().unwrap_or(&loaded.case);
     let mut ev = Evaluator::with_params(prog, case, params);
     let format = args.format.unwrap_or(if io.out_is_terminal {
         Format::Table
@@ -173,7 +184,7 @@ pub(super) fn apply_set(
     let Some((name, value)) = set.split_once('=') else {
         return Err(vec![
             Diagnostic::error("E0701", format!("`--set {set}`: write NAME=VALUE"))
-                .with_help("e.g. --set 季度效能奖月额=800元"),
+                .with_help("e.g. --set 奖金月额=800元"),
         ]);
     };
     let name = name.trim();

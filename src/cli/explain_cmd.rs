@@ -21,6 +21,7 @@ pub struct ExplainArgs {
     pub json: bool,
     pub depth: usize,
     pub sets: Vec<String>,
+    pub scenario: Option<PathBuf>,
 }
 
 pub fn parse_period(text: &str) -> Option<Value> {
@@ -66,7 +67,17 @@ pub fn run(args: &ExplainArgs, io: &mut Io<'_>) -> i32 {
             return f.exit_code();
         }
     };
-    let case = &loaded.case;
+    let scenario = match super::repl_cmd::scenario(
+        prog,
+        args.scenario.as_deref(),
+        (&loaded.case, &mut params, &args.sets),
+        &mut sources,
+        io,
+    ) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let case = scenario.as_ref().unwrap_or(&loaded.case);
     let fail = |io: &mut Io<'_>, d: Diagnostic, sources: &SourceMap| {
         io.diagnostics(&[d], sources);
         4
@@ -110,15 +121,37 @@ pub fn run(args: &ExplainArgs, io: &mut Io<'_>) -> i32 {
     let period = match parse_period(&args.period) {
         Some(p) if p_grain(&p) == grain => p,
         _ => {
+            use crate::check::types::Grain;
             let want = grain.map(|g| g.name()).unwrap_or("period");
+            let y = case.year.0;
+            let example = match grain {
+                Some(Grain::Year) => format!("{y}"),
+                Some(Grain::Quarter) => format!("{y}-Q1"),
+                Some(Grain::Month) => format!("{y}-01"),
+                None => format!("{y}, {y}-Q1 or {y}-01"),
+            };
             let d = Diagnostic::error("E0704", format!("`{}` is not a {want}", args.period))
                 .with_help(format!(
-                    "`{}` has one value per {want}: write e.g. 2022, 2022-Q1 or 2022-01 as fits",
+                    "`{}` has one value per {want}: write e.g. {example}",
                     args.name
                 ));
             return fail(io, d, &sources);
         }
     };
+    let year_of = match &period {
+        Value::Year(y) => *y,
+        Value::Quarter(q) => q.year(),
+        Value::Month(m) => m.year(),
+        _ => case.year,
+    };
+    if year_of != case.year {
+        let d = Diagnostic::error(
+            "E0704",
+            format!("`{}` lies outside the case year {}", args.period, case.year),
+        )
+        .with_help("the case holds one year: explain a period of that year");
+        return fail(io, d, &sources);
+    }
     let mut ev = Evaluator::with_params(prog, case, params);
     let cx = Context {
         prog,

@@ -1,9 +1,12 @@
 //! The command line: argument parsing and the commands, each writing to the given streams.
 
 mod check_cmd;
+mod diff_cmd;
 mod eval_cmd;
 mod explain_cmd;
+mod repl_cmd;
 pub mod table;
+mod test_cmd;
 
 use crate::diagnostic::{Diagnostic, SourceMap};
 use crate::render;
@@ -63,6 +66,9 @@ pub enum Command {
         /// Override a parameter for this run: --set 季度效能奖月额=800元
         #[arg(long = "set", value_name = "NAME=VALUE")]
         sets: Vec<String>,
+        /// Apply a what-if scenario saved in the REPL (`:save FILE`) first; --set still wins.
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<PathBuf>,
     },
     /// Explain one result: the rules, clauses, parameters and case records behind it.
     Explain {
@@ -83,7 +89,54 @@ pub enum Command {
         depth: usize,
         #[arg(long = "set", value_name = "NAME=VALUE")]
         sets: Vec<String>,
+        /// Apply a what-if scenario saved in the REPL (`:save FILE`) first; --set still wins.
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<PathBuf>,
     },
+    /// Run the `test` blocks of policy files and print `N passed, M failed` (exit 1 on a failure).
+    Test {
+        /// Policy files or directories (searched for .kaohe files); default: policies/ if it exists, else the current directory
+        paths: Vec<PathBuf>,
+        /// Only the tests whose name contains this text.
+        #[arg(long)]
+        filter: Option<String>,
+        /// Also report which cited clauses the tests exercised and which rules never fired
+        /// (exit 1 unless every clause is exercised and every rule fired).
+        #[arg(long)]
+        coverage: bool,
+    },
+    /// Show every output value that differs between two policies (or a --set what-if) on cases.
+    Diff {
+        /// The policy as it is.
+        old: PathBuf,
+        /// The edited policy (may be the same file, with --set).
+        new: PathBuf,
+        /// Case files to evaluate both on.
+        #[arg(required = true)]
+        cases: Vec<PathBuf>,
+        /// A table for people, or JSON for machines.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+        format: DiffFormat,
+        /// Override a parameter of the new policy: --set 季度效能奖月额=700元
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        sets: Vec<String>,
+    },
+    /// What if: evaluate expressions and try changes to parameters and case data interactively.
+    Repl {
+        /// The policy file.
+        policy: Option<PathBuf>,
+        /// The case file.
+        case: Option<PathBuf>,
+        /// Start with a scenario saved before (`:save FILE`).
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum DiffFormat {
+    Table,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -136,6 +189,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> i32 {
             format,
             period,
             sets,
+            scenario,
         } => eval_cmd::run(
             &eval_cmd::EvalArgs {
                 policy,
@@ -143,6 +197,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> i32 {
                 format,
                 period,
                 sets,
+                scenario,
             },
             io,
         ),
@@ -156,6 +211,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> i32 {
             format,
             depth,
             sets,
+            scenario,
         } => explain_cmd::run(
             &explain_cmd::ExplainArgs {
                 policy,
@@ -167,6 +223,47 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> i32 {
                 json: format == ExplainFormat::Json,
                 depth,
                 sets,
+                scenario,
+            },
+            io,
+        ),
+        Command::Test {
+            paths,
+            filter,
+            coverage,
+        } => test_cmd::run(
+            &test_cmd::TestArgs {
+                paths,
+                filter,
+                coverage,
+            },
+            io,
+        ),
+        Command::Diff {
+            old,
+            new,
+            cases,
+            format,
+            sets,
+        } => diff_cmd::run(
+            &diff_cmd::DiffArgs {
+                old,
+                new,
+                cases,
+                json: format == DiffFormat::Json,
+                sets,
+            },
+            io,
+        ),
+        Command::Repl {
+            policy,
+            case,
+            scenario,
+        } => repl_cmd::run(
+            &repl_cmd::ReplArgs {
+                policy,
+                case,
+                scenario,
             },
             io,
         ),

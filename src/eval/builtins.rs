@@ -32,14 +32,14 @@ pub fn call(
     ev: &Evaluator<'_>,
     b: Builtin,
     args: &[Expr],
-    values: Vec<Value>,
+    values: &[Value],
     span: Span,
 ) -> EvalResult<Value> {
     let first = values.first().cloned().unwrap_or(Value::None);
     Ok(match b {
         Builtin::Round(mode) => {
-            let x = num_arg(&values, 0, span)?;
-            let unit = num_arg(&values, 1, span)?;
+            let x = num_arg(values, 0, span)?;
+            let unit = num_arg(values, 1, span)?;
             let r = num::round_to(x, unit, mode).map_err(|e| {
                 runtime_error(
                     "E0611",
@@ -49,14 +49,14 @@ pub fn call(
             })?;
             Value::Num(r)
         }
-        Builtin::Floor => Value::Num(num_arg(&values, 0, span)?.floor()),
-        Builtin::Ceil => Value::Num(num_arg(&values, 0, span)?.ceil()),
-        Builtin::Abs => Value::Num(num_arg(&values, 0, span)?.abs()),
+        Builtin::Floor => Value::Num(num_arg(values, 0, span)?.floor()),
+        Builtin::Ceil => Value::Num(num_arg(values, 0, span)?.ceil()),
+        Builtin::Abs => Value::Num(num_arg(values, 0, span)?.abs()),
         Builtin::Clamp => {
             let (x, lo, hi) = (
-                num_arg(&values, 0, span)?,
-                num_arg(&values, 1, span)?,
-                num_arg(&values, 2, span)?,
+                num_arg(values, 0, span)?,
+                num_arg(values, 1, span)?,
+                num_arg(values, 2, span)?,
             );
             if lo > hi {
                 return Err(runtime_error(
@@ -69,7 +69,7 @@ pub fn call(
         }
         Builtin::Min | Builtin::Max => {
             let mut best: Option<Value> = None;
-            for v in values {
+            for v in values.iter().cloned() {
                 if v.is_none() {
                     return Err(runtime_error(
                         "E0602",
@@ -121,12 +121,21 @@ pub fn call(
             }
             other => return Err(type_fault(span, "a date", &other)),
         },
+        // The case year's lists are shared, not rebuilt on every call.
         Builtin::MonthsOf => match first {
+            Value::Quarter(q) if q.year() == ev.case.year => ev
+                .calendar
+                .quarter_months
+                .get(q.number() as usize - 1)
+                .cloned()
+                .unwrap_or_default(),
             Value::Quarter(q) => Value::List(q.months().into_iter().map(Value::Month).collect()),
+            Value::Year(y) if y == ev.case.year => ev.calendar.months.clone(),
             Value::Year(y) => Value::List(y.months().into_iter().map(Value::Month).collect()),
             other => return Err(type_fault(span, "a quarter or year", &other)),
         },
         Builtin::QuartersOf => match first {
+            Value::Year(y) if y == ev.case.year => ev.calendar.quarters.clone(),
             Value::Year(y) => Value::List(y.quarters().into_iter().map(Value::Quarter).collect()),
             other => return Err(type_fault(span, "a year", &other)),
         },
@@ -134,7 +143,7 @@ pub fn call(
             let Value::Month(m) = first else {
                 return Err(type_fault(span, "a month", &first));
             };
-            let d = num_arg(&values, 1, span)?;
+            let d = num_arg(values, 1, span)?;
             let date = d
                 .to_u32()
                 .filter(|_| d.fract().is_zero())
@@ -160,9 +169,9 @@ pub fn call(
             Value::None => Value::Bool(true),
             other => return Err(type_fault(span, "text", &other)),
         },
-        Builtin::Decimals => Value::Num(Decimal::from(num::decimals(num_arg(&values, 0, span)?))),
-        Builtin::Convert => Value::Num(num_arg(&values, 0, span)?),
-        Builtin::Allocate(tie) => allocate(ev, tie, args, &values, span)?,
+        Builtin::Decimals => Value::Num(Decimal::from(num::decimals(num_arg(values, 0, span)?))),
+        Builtin::Convert => Value::Num(num_arg(values, 0, span)?),
+        Builtin::Allocate(tie) => allocate(ev, tie, args, values, span)?,
     })
 }
 

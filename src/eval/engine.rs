@@ -55,8 +55,31 @@ pub struct ParamValues {
     pub values: Vec<(Option<NaiveDate>, Value)>,
 }
 
+/// The case year's months and quarters as shared list values.
+#[derive(Debug)]
+pub struct Calendar {
+    pub months: Value,
+    pub quarters: Value,
+    pub quarter_months: Vec<Value>,
+}
+
+impl Calendar {
+    fn new(year: super::period::Year) -> Calendar {
+        Calendar {
+            months: Value::List(year.months().into_iter().map(Value::Month).collect()),
+            quarters: Value::List(year.quarters().into_iter().map(Value::Quarter).collect()),
+            quarter_months: year
+                .quarters()
+                .into_iter()
+                .map(|q| Value::List(q.months().into_iter().map(Value::Month).collect()))
+                .collect(),
+        }
+    }
+}
+
 pub struct Evaluator<'p> {
     pub prog: &'p Program,
+    pub calendar: Calendar,
     pub case: &'p Case,
     pub params: Vec<ParamValues>,
     memo: Vec<Vec<Option<Value>>>,
@@ -118,6 +141,7 @@ impl<'p> Evaluator<'p> {
             .collect();
         Evaluator {
             prog,
+            calendar: Calendar::new(case.year),
             case,
             params,
             memo: vec![Vec::new(); prog.defs.len()],
@@ -527,6 +551,17 @@ impl<'p> Evaluator<'p> {
             .unwrap_or(Value::None)
     }
 
+    /// Leaves without the cost of a full `eval` call (the hot path reads many).
+    #[inline]
+    fn eval_leaf(&mut self, e: &'p Expr, cx: Ctx) -> EvalResult<Value> {
+        match &e.kind {
+            ExprKind::SelfRef => Ok(Value::Ref(cx.this)),
+            ExprKind::Local(s) => Ok(self.local(cx, *s)),
+            ExprKind::Const(v) => Ok(v.clone()),
+            _ => self.eval(e, cx),
+        }
+    }
+
     pub fn eval_bool(&mut self, e: &'p Expr, cx: Ctx) -> EvalResult<bool> {
         match self.eval(e, cx)? {
             Value::Bool(b) => Ok(b),
@@ -565,7 +600,7 @@ impl<'p> Evaluator<'p> {
                 base,
                 entity,
                 field,
-            } => match self.eval(base, cx)? {
+            } => match self.eval_leaf(base, cx)? {
                 Value::Ref(r) => {
                     let v = self
                         .case
@@ -599,14 +634,14 @@ impl<'p> Evaluator<'p> {
                 period,
             } => {
                 let this = match entity {
-                    Some(x) => match self.eval(x, cx)? {
+                    Some(x) => match self.eval_leaf(x, cx)? {
                         Value::Ref(r) => r,
                         other => return Err(type_fault(x.span, "a record", &other)),
                     },
                     None => 0,
                 };
                 let period = match period {
-                    Some(p) => Some(self.eval(p, cx)?),
+                    Some(p) => Some(self.eval_leaf(p, cx)?),
                     None => None,
                 };
                 self.call_def(*def, this, period, e.span)
@@ -650,16 +685,25 @@ impl<'p> Evaluator<'p> {
                 }
             }
             ExprKind::Binary(op, a, b) => {
-                let x = self.eval(a, cx)?;
-                let y = self.eval(b, cx)?;
+                let x = self.eval_leaf(a, cx)?;
+                let y = self.eval_leaf(b, cx)?;
                 super::ops::binary(*op, x, y, e.span, b.span)
             }
             ExprKind::Call(builtin, args) => {
-                let mut values = Vec::with_capacity(args.len());
-                for a in args {
-                    values.push(self.eval(a, cx)?);
+                // Most builtins take at most four arguments: no allocation for them.
+                if args.len() > 4 {
+                    let mut values = Vec::with_capacity(args.len());
+                    for a in args {
+                        values.push(self.eval(a, cx)?);
+                    }
+                    return super::builtins::call(self, *builtin, args, &values, e.span);
                 }
-                super::builtins::call(self, *builtin, args, values, e.span)
+                let mut values: [Value; 4] = Default::default();
+                for (slot, a) in values.iter_mut().zip(args) {
+                    *slot = self.eval_leaf(a, cx)?;
+                }
+                let n = args.len().min(values.len());
+                super::builtins::call(self, *builtin, args, values.get(..n).unwrap_or(&[]), e.span)
             }
             ExprKind::Aggregate(agg, comp) => self.aggregate(*agg, comp, cx, e.span),
             ExprKind::AggregateList(agg, list) => {
@@ -708,8 +752,8 @@ impl<'p> Evaluator<'p> {
             }
             ExprKind::EmptyMap => Ok(Value::Map(Arc::new(MapValue::default()))),
             ExprKind::Index(base, index) => {
-                let b = self.eval(base, cx)?;
-                let i = self.eval(index, cx)?;
+                let b = self.eval_leaf(base, cx)?;
+                let i = self.eval_leaf(index, cx)?;
                 self.index_value(b, i, index.span)
             }
             ExprKind::Lookup(ent, key) => {
@@ -856,6 +900,75 @@ impl<'p> Evaluator<'p> {
         Ok(rows)
     }
 
+    /// Computes the outputs of the largest entity's second half of records on
+    /// a second thread (with its own copy of the memo), then keeps those values:
+    /// the ordered pass that follows finds them ready. Values are pure, so the
+    /// result is the same as without it; errors are left for the ordered pass.
+    fn warm_in_parallel(&mut self) {
+        let prog = self.prog;
+        let Some((entity, n)) = (0..prog.entities.len() as u32)
+            .map(|e| (e, self.case.table(e).map(|t| t.len()).unwrap_or(0)))
+            .max_by_key(|(_, n)| *n)
+        else {
+            return;
+        };
+        if n < 2_000 || self.trace.is_some() {
+            return; // not worth a thread
+        }
+        let outputs: Vec<DefId> = (0..prog.defs.len() as DefId)
+            .filter(|d| {
+                prog.defs
+                    .get(*d as usize)
+                    .is_some_and(|x| x.output && x.entity == Some(entity))
+            })
+            .collect();
+        let mut other = Evaluator {
+            prog,
+            calendar: Calendar::new(self.case.year),
+            case: self.case,
+            params: self.params.clone(),
+            memo: self.memo.clone(),
+            ledgers: self.ledgers.clone(),
+            indexes: self.indexes.clone(),
+            index_base: self.index_base.clone(),
+            frames: Vec::with_capacity(256),
+            rules_fired: true,
+            depth: 0,
+            trace: None,
+        };
+        let half = n as u32 / 2;
+        let warm = |ev: &mut Evaluator<'p>, records: std::ops::Range<u32>| {
+            for r in records {
+                for d in &outputs {
+                    let Some(g) = prog.defs.get(*d as usize).and_then(|x| x.grain) else {
+                        continue;
+                    };
+                    for p in ev.periods(g) {
+                        if ev.in_domain(*d, r, Some(p.clone())).unwrap_or(false) {
+                            let _ = ev.call_def(*d, r, Some(p), Span::default());
+                        }
+                    }
+                }
+            }
+        };
+        std::thread::scope(|s| {
+            let helper = s.spawn(|| warm(&mut other, half..n as u32));
+            warm(self, 0..half);
+            let _ = helper.join();
+        });
+        for (mine, theirs) in self.memo.iter_mut().zip(other.memo) {
+            if mine.is_empty() {
+                *mine = theirs;
+                continue;
+            }
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                if a.is_none() {
+                    *a = b;
+                }
+            }
+        }
+    }
+
     /// Computes the outputs one by one, in a stable order (entity, record,
     /// definition, period), handing each row to `sink` as soon as it is known.
     pub fn for_each_output(
@@ -863,6 +976,7 @@ impl<'p> Evaluator<'p> {
         sink: &mut dyn FnMut(super::results::Row) -> EvalResult<()>,
     ) -> EvalResult<()> {
         self.fire_rules()?;
+        self.warm_in_parallel();
         let prog = self.prog;
         let grains = [Grain::Year, Grain::Quarter, Grain::Month];
         let periods: Vec<Vec<Value>> = grains.iter().map(|g| self.periods(*g)).collect();

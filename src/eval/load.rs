@@ -9,6 +9,7 @@ use crate::check::ir::{FieldDef, Program};
 use crate::check::suggest::closest;
 use crate::check::types::{Grain, Type};
 use crate::diagnostic::{Diagnostic, SourceId, Span};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -54,7 +55,7 @@ impl std::fmt::Display for Path<'_> {
                 id: None,
                 ..
             } => write!(f, "{field}[{index}]"),
-            Path::Key(p, k) => write!(f, "{p}.{k}"),
+            Path::Key(p, k) => write!(f, "{p}.{}", clip(k)),
             Path::Index(p, i) => write!(f, "{p}[{i}]"),
         }
     }
@@ -93,13 +94,26 @@ pub fn load_case(prog: &Program, source: SourceId, text: &str) -> Result<Loaded,
             .collect(),
         reported_duplicates: HashSet::new(),
         record_nodes: vec![Vec::new(); prog.entities.len()],
+        bad_records: HashSet::new(),
+        interned: HashMap::new(),
     };
     let case = loader.load();
     loader.leftover_duplicates();
     let case = match case {
         Some(c) if loader.errors.is_empty() => c,
-        _ => return Err(loader.finish_errors()),
+        Some(c) => {
+            // Report the `require`s the records that did load break too, so
+            // that one run lists every problem it can.
+            if loader.errors.len() < MAX_ERRORS
+                && !loader.bad_records.iter().any(|(e, _)| *e == usize::MAX)
+            {
+                loader.check_requires(&c);
+            }
+            return Err(loader.finish_errors());
+        }
+        None => return Err(loader.finish_errors()),
     };
+    loader.check_uniques(&case);
     loader.check_requires(&case);
     if !loader.errors.is_empty() {
         return Err(loader.finish_errors());
@@ -121,6 +135,10 @@ struct Loader<'a> {
     reported_duplicates: HashSet<NodeId>,
     /// Each record's JSON object, per entity.
     record_nodes: Vec<Vec<NodeId>>,
+    /// `(entity, record)` of records with an error in a field (`usize::MAX` for
+    /// the case's own fields): their `require`s are not checked.
+    bad_records: HashSet<(usize, usize)>,
+    interned: HashMap<String, Arc<str>>,
 }
 
 impl<'a> Loader<'a> {
@@ -177,7 +195,7 @@ impl<'a> Loader<'a> {
                 self.error(
                     k,
                     path,
-                    format!("the key `{key}` is given twice"),
+                    format!("the key `{}` is given twice", clip(&key)),
                     "given again here",
                 );
                 continue;
@@ -191,7 +209,7 @@ impl<'a> Loader<'a> {
                 None => {
                     let mut w = Diagnostic::warning(
                         "W0501",
-                        format!("{path}: unknown key `{key}` (ignored)"),
+                        format!("{path}: unknown key `{}` (ignored)", clip(&key)),
                     )
                     .with_label(self.span(k), "the policy has no field of this name");
                     if let Some(s) = closest(&key, known.iter().copied()) {
@@ -221,7 +239,7 @@ impl<'a> Loader<'a> {
             self.error(
                 k,
                 &Path::Root("the case"),
-                format!("the key `{key}` is given twice in one object"),
+                format!("the key `{}` is given twice in one object", clip(&key)),
                 "given again here",
             );
         }
@@ -397,16 +415,33 @@ impl<'a> Loader<'a> {
             };
             let known: Vec<&str> = ent.fields.iter().map(|f| f.name.as_str()).collect();
             let nodes = self.record_nodes.get(ei).cloned().unwrap_or_default();
+            let positions = self.positions(&cf.name);
+            let key_field = ent.key.and_then(|k| ent.fields.get(k as usize));
             for (i, node) in nodes.iter().enumerate() {
                 let id: Option<Arc<str>> = tables.get(ei).and_then(|t| t.ids.get(i).cloned());
+                // A missing or non-text key was reported by the first pass: not again,
+                // and its placeholder id is not shown.
+                let key_ok = key_field.is_none_or(|kf| {
+                    self.tree
+                        .get(self.text, *node, &kf.name)
+                        .is_some_and(|kn| self.tree.kind(kn) == JsonKind::String)
+                });
                 let path = Path::Record {
                     field: &cf.name,
-                    index: i,
-                    id: ent.key.and(id.as_deref()),
+                    index: positions.get(i).copied().unwrap_or(i),
+                    id: if key_ok {
+                        ent.key.and(id.as_deref())
+                    } else {
+                        None
+                    },
                     single: matches!(cf.ty, Type::Entity(_)),
                 };
+                let errors_before = self.errors.len();
                 let entries = self.entries(*node, &path, &known);
                 for (fi, f) in ent.fields.iter().enumerate() {
+                    if !key_ok && ent.key.is_some_and(|k| k as usize == fi) {
+                        continue;
+                    }
                     let v =
                         self.field(f, entries.get(fi).copied().flatten(), *node, &path, &tables);
                     if let Some(slot) = tables
@@ -415,6 +450,9 @@ impl<'a> Loader<'a> {
                     {
                         *slot = v;
                     }
+                }
+                if self.errors.len() > errors_before {
+                    self.bad_records.insert((ei, i));
                 }
                 if self.errors.len() >= MAX_ERRORS {
                     return None;
@@ -425,6 +463,7 @@ impl<'a> Loader<'a> {
         let mut fields = Vec::with_capacity(prog.case_fields.len());
         let mut year = None;
         for (ci, f) in prog.case_fields.iter().enumerate() {
+            let errors_before = self.errors.len();
             let v = match &f.ty {
                 Type::Entity(_) => Value::Ref(0),
                 Type::List(inner) if matches!(**inner, Type::Entity(_)) => Value::None,
@@ -436,6 +475,9 @@ impl<'a> Loader<'a> {
                     &tables,
                 ),
             };
+            if self.errors.len() > errors_before {
+                self.bad_records.insert((usize::MAX, ci));
+            }
             if year.is_none()
                 && let Value::Year(y) = v
             {
@@ -518,7 +560,7 @@ impl<'a> Loader<'a> {
         match num::parse_json_number(&text) {
             Ok(d) => Some(d),
             Err(e) => {
-                let shown: String = text.chars().take(40).collect();
+                let shown = clip(&text);
                 self.error(
                     n,
                     path,
@@ -530,7 +572,7 @@ impl<'a> Loader<'a> {
         }
     }
 
-    fn text_of(&mut self, n: NodeId, path: &Path<'_>, what: &str) -> Option<String> {
+    fn text_of(&mut self, n: NodeId, path: &Path<'_>, what: &str) -> Option<Cow<'a, str>> {
         if self.tree.kind(n) != JsonKind::String {
             let kind = self.kind_name(n);
             self.error(
@@ -541,7 +583,17 @@ impl<'a> Loader<'a> {
             );
             return None;
         }
-        self.tree.string(self.text, n).map(|s| s.into_owned())
+        self.tree.string(self.text, n)
+    }
+
+    /// One shared copy of each map key (the same item names recur in every record).
+    fn intern(&mut self, key: &str) -> Arc<str> {
+        if let Some(k) = self.interned.get(key) {
+            return k.clone();
+        }
+        let k: Arc<str> = Arc::from(key);
+        self.interned.insert(key.to_string(), k.clone());
+        k
     }
 
     fn convert(
@@ -589,7 +641,7 @@ impl<'a> Loader<'a> {
             },
             Type::Text => self
                 .text_of(n, path, "text")
-                .map(|s| Value::Text(Arc::from(s))),
+                .map(|s| Value::Text(Arc::from(s.as_ref()))),
             Type::Date => {
                 let s = self.text_of(n, path, "a date")?;
                 match period::parse_date(&s) {
@@ -636,21 +688,29 @@ impl<'a> Loader<'a> {
                 }
             }
             Type::Year => {
+                // A year is a JSON integer (spec of the case format), not a string.
                 let y = match self.tree.kind(n) {
                     JsonKind::Number => self
                         .tree
                         .number_text(self.text, n)
                         .and_then(|t| t.parse::<i32>().ok()),
-                    JsonKind::String => self
-                        .tree
-                        .string(self.text, n)
-                        .and_then(|t| Year::parse(&t).map(|y| y.0)),
                     _ => None,
                 };
                 match y.filter(|y| (1..=9999).contains(y)) {
                     Some(y) => Some(Value::Year(Year(y))),
                     None => {
-                        self.error(n, path, "must be a year such as 2022".into(), "not a year");
+                        let kind = match self.tree.kind(n) {
+                            JsonKind::Number => {
+                                clip(self.tree.number_text(self.text, n).unwrap_or(""))
+                            }
+                            _ => self.kind_name(n).to_string(),
+                        };
+                        self.error(
+                            n,
+                            path,
+                            format!("must be a year written as a whole JSON number such as 2022, not {kind}"),
+                            "not a year",
+                        );
                         None
                     }
                 }
@@ -681,7 +741,7 @@ impl<'a> Loader<'a> {
             Type::Entity(e) => {
                 let s = self.text_of(n, path, "a reference (the record's key)")?;
                 let ent = prog.entities.get(*e as usize)?;
-                match tables.get(*e as usize).and_then(|t| t.keys.get(s.as_str())) {
+                match tables.get(*e as usize).and_then(|t| t.keys.get(s.as_ref())) {
                     Some(r) => Some(Value::Ref(*r)),
                     None => {
                         let key = ent
@@ -741,7 +801,7 @@ impl<'a> Loader<'a> {
                         self.error(
                             k,
                             path,
-                            format!("the key `{key}` is given twice"),
+                            format!("the key `{}` is given twice", clip(&key)),
                             "given again here",
                         );
                         continue;
@@ -758,7 +818,7 @@ impl<'a> Loader<'a> {
                     };
                     // Keys of `map 干部 of …` or `map 职务 of …` name records or enum values.
                     let key = match &**key_ty {
-                        Type::Text => Some(Value::Text(Arc::from(key))),
+                        Type::Text => Some(Value::Text(self.intern(&key))),
                         other => self.convert(k, other, &Path::Key(path, "key"), tables),
                     };
                     if let (Some(key), Some(value)) = (key, value) {
@@ -795,7 +855,7 @@ impl<'a> Loader<'a> {
                         self.error(
                             k,
                             path,
-                            format!("the key `{key}` is given twice"),
+                            format!("the key `{}` is given twice", clip(&key)),
                             "given again here",
                         );
                         ok = false;
@@ -848,9 +908,93 @@ impl<'a> Loader<'a> {
         }
     }
 
-    /// Runs every `require` of the schema over the loaded records.
+    /// Each record's position in the JSON array of the case field `name`
+    /// (records that are not objects were skipped when loading).
+    fn positions(&self, name: &str) -> Vec<usize> {
+        match self.tree.get(self.text, self.tree.root(), name) {
+            Some(arr) if self.tree.kind(arr) == JsonKind::Array => self
+                .tree
+                .items(arr)
+                .enumerate()
+                .filter(|(_, x)| self.tree.kind(*x) == JsonKind::Object)
+                .map(|(i, _)| i)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Reports records sharing the values of a `unique` set of fields.
+    fn check_uniques(&mut self, case: &Case) {
+        let prog = self.prog;
+        for (ei, ent) in prog.entities.iter().enumerate() {
+            let (Some(table), Some(cf)) = (
+                case.table(ei as u32),
+                ent.case_field
+                    .and_then(|f| prog.case_fields.get(f as usize)),
+            ) else {
+                continue;
+            };
+            for u in &ent.uniques {
+                let mut seen: HashMap<Vec<&Value>, u32> = HashMap::with_capacity(table.len());
+                for r in 0..table.len() as u32 {
+                    let key: Vec<&Value> = u
+                        .fields
+                        .iter()
+                        .map(|f| table.field(r, *f).unwrap_or(&Value::None))
+                        .collect();
+                    let Some(&first) = seen.get(&key) else {
+                        seen.insert(key, r);
+                        continue;
+                    };
+                    let single = matches!(cf.ty, Type::Entity(_));
+                    let path_of = |i: u32| Path::Record {
+                        field: &cf.name,
+                        index: i as usize,
+                        id: ent.key.map(|_| table.id(i)),
+                        single,
+                    };
+                    let names: Vec<&str> = u
+                        .fields
+                        .iter()
+                        .filter_map(|f| ent.fields.get(*f as usize))
+                        .map(|f| f.name.as_str())
+                        .collect();
+                    let mut d = Diagnostic::error(
+                        "E0505",
+                        format!(
+                            "{}: {} (the same {} as {})",
+                            path_of(r),
+                            u.message,
+                            names.join(", "),
+                            path_of(first)
+                        ),
+                    );
+                    // Point at the last of the fields in each record (the one that repeats).
+                    let last = names.last().copied().unwrap_or_default();
+                    for (i, label) in [(r, "this record"), (first, "the same values first here")] {
+                        if let Some(&node) =
+                            self.record_nodes.get(ei).and_then(|v| v.get(i as usize))
+                        {
+                            let at = self.tree.get(self.text, node, last).unwrap_or(node);
+                            d = d.with_label(self.span(at), label);
+                        }
+                    }
+                    d = d.with_label(u.span, "required unique by this rule of the schema");
+                    self.errors.push(d);
+                    if self.errors.len() >= MAX_ERRORS {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs every `require` of the schema over the loaded records. When the
+    /// case already has errors, records with a bad field are skipped, and so is
+    /// a `require` that those errors keep from being computed.
     fn check_requires(&mut self, case: &Case) {
         let prog = self.prog;
+        let partial = !self.errors.is_empty();
         let mut ev = super::engine::Evaluator::new(prog, case);
         let mut failures: Vec<Diagnostic> = Vec::new();
         for (ei, ent) in prog.entities.iter().enumerate() {
@@ -864,7 +1008,11 @@ impl<'a> Loader<'a> {
                 continue;
             };
             let n = case.table(ei as u32).map(|t| t.len()).unwrap_or(0);
+            let positions = self.positions(&cf.name);
             for r in 0..n as u32 {
+                if self.bad_records.contains(&(ei, r as usize)) {
+                    continue;
+                }
                 for req in &ent.requires {
                     let outcome = ev.eval_require(&req.cond, req.frame_size, Some(r));
                     match outcome {
@@ -881,7 +1029,7 @@ impl<'a> Loader<'a> {
                                 .unwrap_or_default();
                             let path = Path::Record {
                                 field: &cf.name,
-                                index: r as usize,
+                                index: positions.get(r as usize).copied().unwrap_or(r as usize),
                                 id: ent.key.map(|_| id.as_str()),
                                 single: matches!(cf.ty, Type::Entity(_)),
                             };
@@ -904,6 +1052,7 @@ impl<'a> Loader<'a> {
                             d = d.with_label(req.span, "required by this rule of the schema");
                             failures.push(d);
                         }
+                        Err(_) if partial => {}
                         Err(e) => failures.push(*e),
                     }
                     if failures.len() >= MAX_ERRORS {
@@ -929,6 +1078,7 @@ impl<'a> Loader<'a> {
                             .with_label(req.span, "required by this rule of the schema"),
                     );
                 }
+                Err(_) if partial => {}
                 Err(e) => failures.push(*e),
             }
         }
@@ -936,13 +1086,22 @@ impl<'a> Loader<'a> {
     }
 }
 
+/// Text from the case as a message shows it: at most 40 characters, and
+/// control characters escaped (never sent to the terminal as they are).
 fn clip(s: &str) -> String {
-    let shown: String = s.chars().take(40).collect();
-    if shown.len() < s.len() {
-        format!("{shown}…")
-    } else {
-        shown
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == 40 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
     }
+    out
 }
 
 fn period_keys(g: Grain) -> &'static str {
@@ -951,4 +1110,93 @@ fn period_keys(g: Grain) -> &'static str {
         Grain::Quarter => "\"1\" to \"4\"",
         Grain::Month => "\"1\" to \"12\"",
     }
+}
+
+/// One record written as a JSON object (the REPL's `:add`), converted by the
+/// entity's schema; references are resolved among `case`'s records.
+pub struct LoadedRecord {
+    /// One value per field of the entity.
+    pub values: Vec<Value>,
+    /// The key field's text, for an entity with a key.
+    pub key: Option<Arc<str>>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Converts one record of `entity` from JSON `text` (held in `source`), as a case file's record would be.
+pub fn load_record(
+    prog: &Program,
+    case: &Case,
+    entity: crate::check::types::EntityId,
+    source: SourceId,
+    text: &str,
+) -> Result<LoadedRecord, Vec<Diagnostic>> {
+    let tree = json::parse(text).map_err(|e| {
+        let end = text
+            .get(e.offset..)
+            .and_then(|r| r.chars().next())
+            .map(|c| e.offset + c.len_utf8())
+            .unwrap_or(e.offset);
+        vec![
+            Diagnostic::error(
+                "E0501",
+                format!("the record is not valid JSON: {}", e.message),
+            )
+            .with_label(Span::new(source, e.offset, end), e.message.clone()),
+        ]
+    })?;
+    let Some(ent) = prog.entities.get(entity as usize) else {
+        return Err(vec![Diagnostic::error(
+            "E0699",
+            "internal error: unknown entity",
+        )]);
+    };
+    let mut loader = Loader {
+        prog,
+        source,
+        text,
+        tree: &tree,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        duplicates: tree.duplicate_keys.iter().map(|(_, s)| *s).collect(),
+        reported_duplicates: HashSet::new(),
+        record_nodes: Vec::new(),
+        bad_records: HashSet::new(),
+        interned: HashMap::new(),
+    };
+    let root = tree.root();
+    let path = Path::Root(&ent.name);
+    if tree.kind(root) != JsonKind::Object {
+        let kind = loader.kind_name(root);
+        loader.error(
+            root,
+            &path,
+            format!("a record must be an object, not {kind}"),
+            "expected `{ … }`",
+        );
+        return Err(loader.errors);
+    }
+    let known: Vec<&str> = ent.fields.iter().map(|f| f.name.as_str()).collect();
+    let entries = loader.entries(root, &path, &known);
+    let values: Vec<Value> = ent
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(fi, f)| {
+            let node = entries.get(fi).copied().flatten();
+            loader.field(f, node, root, &path, &case.tables)
+        })
+        .collect();
+    loader.leftover_duplicates();
+    if !loader.errors.is_empty() {
+        return Err(loader.errors);
+    }
+    let key = match ent.key.and_then(|k| values.get(k as usize)) {
+        Some(Value::Text(t)) => Some(t.clone()),
+        _ => None,
+    };
+    Ok(LoadedRecord {
+        values,
+        key,
+        warnings: loader.warnings,
+    })
 }

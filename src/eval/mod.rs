@@ -11,5 +11,6 @@ pub mod period;
 pub mod reasons;
 pub mod results;
 pub mod trace;
+pub mod validate;
 pub mod value;
 pub mod whynot;

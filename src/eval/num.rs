@@ -445,50 +445,71 @@ pub fn allocate(
         .collect()
 }
 
-/// Sign, integer digits and fraction digits of `x` as written (no rounding).
-fn split_digits(x: Decimal) -> (bool, String, String) {
-    let scale = x.scale() as usize;
-    let mut digits = x.mantissa().unsigned_abs().to_string();
-    if digits.len() <= scale {
-        digits.insert_str(0, &"0".repeat(scale + 1 - digits.len()));
-    }
-    let frac = digits.split_off(digits.len() - scale);
-    let negative = x.is_sign_negative() && !x.is_zero();
-    (negative, digits, frac)
-}
-
-/// Joins sign, integer part and fraction padded or cut to `decimals` digits.
-fn join(negative: bool, int: &str, frac: &str, decimals: u32) -> String {
-    let d = decimals as usize;
-    let mut out = String::with_capacity(int.len() + d + 2);
-    if negative {
-        out.push('-');
-    }
-    out.push_str(int);
-    if d > 0 {
-        out.push('.');
-        out.push_str(frac.get(..d.min(frac.len())).unwrap_or(""));
-        out.extend(std::iter::repeat_n('0', d.saturating_sub(frac.len())));
-    }
-    out
-}
-
 /// Fixed number of decimals, rounding half away from zero only if needed:
 /// `format_fixed(1530, 2)` = "1530.00", `format_fixed(-0.5, 2)` = "-0.50". Never "-0.00".
 pub fn format_fixed(x: Decimal, decimals: u32) -> String {
-    let r = x.round_dp_with_strategy(
-        decimals.min(MAX_SCALE),
-        RoundingStrategy::MidpointAwayFromZero,
-    );
-    let (negative, int, frac) = split_digits(r);
-    join(negative, &int, &frac, decimals)
+    let mut out = String::new();
+    write_fixed(&mut out, x, decimals);
+    out
 }
 
 /// Shortest exact form, no exponent: 96.00 -> "96", 1.50 -> "1.5", -0 -> "0".
 pub fn format_plain(x: Decimal) -> String {
+    let mut out = String::new();
+    write_plain(&mut out, x);
+    out
+}
+
+/// Appends `format_fixed(x, decimals)` without allocating.
+pub fn write_fixed(out: &mut String, x: Decimal, decimals: u32) {
+    let r = x.round_dp_with_strategy(
+        decimals.min(MAX_SCALE),
+        RoundingStrategy::MidpointAwayFromZero,
+    );
+    write_digits(out, r, decimals as usize);
+}
+
+/// Appends `format_plain(x)` without allocating.
+pub fn write_plain(out: &mut String, x: Decimal) {
     let n = x.normalize();
-    let (negative, int, frac) = split_digits(n);
-    join(negative, &int, &frac, n.scale())
+    write_digits(out, n, n.scale() as usize);
+}
+
+/// Writes sign, integer digits and exactly `decimals` fraction digits (padding
+/// with zeros; `x` never has more than `decimals` here).
+fn write_digits(out: &mut String, x: Decimal, decimals: usize) {
+    let scale = x.scale() as usize;
+    // Digits of the mantissa, least significant first; 96 bits fit 29 digits.
+    let mut buf = [b'0'; 64];
+    let mut n = 0;
+    let mut m = x.mantissa().unsigned_abs();
+    loop {
+        if let Some(slot) = buf.get_mut(n) {
+            *slot = b'0' + (m % 10) as u8;
+        }
+        m /= 10;
+        n += 1;
+        if m == 0 {
+            break;
+        }
+    }
+    let n = n.max(scale + 1).min(buf.len());
+    if x.is_sign_negative() && !x.is_zero() {
+        out.push('-');
+    }
+    for i in (scale.min(n)..n).rev() {
+        out.push(char::from(buf.get(i).copied().unwrap_or(b'0')));
+    }
+    if decimals > 0 {
+        out.push('.');
+        for k in 0..decimals {
+            let digit = scale
+                .checked_sub(k + 1)
+                .and_then(|i| buf.get(i).copied())
+                .unwrap_or(b'0');
+            out.push(char::from(digit));
+        }
+    }
 }
 
 /// Number of decimals in the normalized value (95.10 -> 1, 95 -> 0).

@@ -149,6 +149,16 @@ pub fn push_json_value(out: &mut String, prog: &Program, case: &Case, ty: &Type,
     match (ty.unwrap_optional(), v) {
         (_, Value::None) => out.push_str("null"),
         (_, Value::Bool(b)) => out.push_str(if *b { "true" } else { "false" }),
+        (Type::Money, Value::Num(n)) => {
+            out.push('"');
+            num::write_fixed(out, *n, 2);
+            out.push('"');
+        }
+        (_, Value::Num(n)) => {
+            out.push('"');
+            num::write_plain(out, *n);
+            out.push('"');
+        }
         (t, Value::List(items)) => {
             let inner = match t {
                 Type::List(i) => &**i,
@@ -183,14 +193,40 @@ pub fn push_json_value(out: &mut String, prog: &Program, case: &Case, ty: &Type,
     }
 }
 
+/// Appends a period's text ("2022", "2022-Q1", "2022-01") without formatting machinery.
+pub fn push_period(out: &mut String, p: &Value) {
+    let four = |out: &mut String, y: i32| {
+        let y = y.clamp(0, 9999) as u32;
+        for d in [y / 1000, y / 100 % 10, y / 10 % 10, y % 10] {
+            out.push(char::from(b'0' + d as u8));
+        }
+    };
+    match p {
+        Value::Year(y) => four(out, y.0),
+        Value::Quarter(q) => {
+            four(out, q.year().0);
+            out.push_str("-Q");
+            out.push(char::from(b'0' + q.number() as u8 % 10));
+        }
+        Value::Month(m) => {
+            four(out, m.year().0);
+            out.push('-');
+            out.push(char::from(b'0' + (m.number() / 10) as u8 % 10));
+            out.push(char::from(b'0' + (m.number() % 10) as u8));
+        }
+        other => out.push_str(&show_period(other)),
+    }
+}
+
 /// One row as a JSONL line (spec §4): keys in the order entity, id, period, name, value.
 pub fn push_jsonl_row(out: &mut String, prog: &Program, case: &Case, row: &Row) {
     out.push_str("{\"entity\":");
     push_json_string(out, row.entity_name(prog));
     out.push_str(",\"id\":");
     push_json_string(out, row.id(case));
-    out.push_str(",\"period\":");
-    push_json_string(out, &row.period_text());
+    out.push_str(",\"period\":\"");
+    push_period(out, &row.period);
+    out.push('"');
     out.push_str(",\"name\":");
     push_json_string(out, row.name(prog));
     out.push_str(",\"value\":");

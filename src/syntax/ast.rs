@@ -50,6 +50,15 @@ pub struct EntityDecl {
     pub key: Option<Ident>,
     pub fields: Vec<FieldDecl>,
     pub requires: Vec<Require>,
+    pub uniques: Vec<Unique>,
+}
+
+/// `unique 单位, 月份 else "message"`
+#[derive(Clone, Debug)]
+pub struct Unique {
+    pub fields: Vec<Ident>,
+    pub message: String,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug)]
@@ -204,9 +213,14 @@ pub struct TestDecl {
 
 #[derive(Clone, Debug)]
 pub enum TestStep {
+    /// `case "FILE.json"`.
     Case(String, Span),
+    /// JSON as written: `case { JSON }` (the whole case, `false`), or the
+    /// `{ JSON }` of `case "FILE.json" with { JSON }` (changes merged into the file, `true`).
+    CaseJson(String, Span, bool),
     Set(Ident, Expr),
-    Expect(Expr),
+    /// `expect CONDITION else "message"`.
+    Expect(Expr, Option<String>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

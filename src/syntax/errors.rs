@@ -60,6 +60,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         test_case => "`case`",
         test_set => "`set`",
         test_expect => "`expect`",
+        json_object => "a JSON object `{ … }`",
+        kw_with => "`with`",
         bool_lit => "`true` or `false`",
         none_lit => "`none`",
         kw_policy => "`policy`",
@@ -104,6 +106,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         kw_false => "`false`",
         kw_none => "`none`",
         kw_include | include_decl => "`include`",
+        kw_unique | unique_clause => "`unique`",
         _ => return None,
     })
 }
@@ -764,9 +767,7 @@ fn syntax_hint(text: &str, offset: usize, exp: &Expected) -> Option<String> {
         );
     }
     if exp.has("`:`") && exp.deepest.iter().any(|d| d == "def_decl") {
-        return Some(
-            "a definition states its type: `def 干部.个人考核分[q: quarter]: score = …`".into(),
-        );
+        return Some("a definition states its type: `def 员工.得分[q: quarter]: score = …`".into());
     }
     if exp.has("`,`")
         && before.len() < offset

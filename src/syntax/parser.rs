@@ -204,11 +204,29 @@ impl Lower {
         let mut name = None;
         let mut key = None;
         let mut members = Vec::new();
+        let mut uniques = Vec::new();
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::ident => name = Some(self.ident(p)),
                 Rule::key_clause => key = p.into_inner().last().map(|i| self.ident(i)),
                 Rule::field_decl | Rule::require_clause => members.push(p),
+                Rule::unique_clause => {
+                    let span = self.span(&p);
+                    let mut fields = Vec::new();
+                    let mut message = String::new();
+                    for q in p.into_inner() {
+                        match q.as_rule() {
+                            Rule::ident => fields.push(self.ident(q)),
+                            Rule::string => message = self.string(q),
+                            _ => {}
+                        }
+                    }
+                    uniques.push(Unique {
+                        fields,
+                        message,
+                        span,
+                    });
+                }
                 _ => {}
             }
         }
@@ -218,6 +236,7 @@ impl Lower {
             key,
             fields,
             requires,
+            uniques,
         }
     }
 
@@ -616,9 +635,19 @@ impl Lower {
             match p.as_rule() {
                 Rule::string => name = self.string(p),
                 Rule::test_case => {
-                    if let Some(s) = p.into_inner().find(|q| q.as_rule() == Rule::string) {
-                        let sspan = self.span(&s);
-                        steps.push(TestStep::Case(self.string(s), sspan));
+                    let mut file = false;
+                    for q in p.into_inner() {
+                        let qspan = self.span(&q);
+                        match q.as_rule() {
+                            Rule::string => {
+                                file = true;
+                                steps.push(TestStep::Case(self.string(q), qspan));
+                            }
+                            Rule::json_object => {
+                                steps.push(TestStep::CaseJson(q.as_str().to_string(), qspan, file))
+                            }
+                            _ => {}
+                        }
                     }
                 }
                 Rule::test_set => {
@@ -626,8 +655,13 @@ impl Lower {
                     steps.push(TestStep::Set(id, e));
                 }
                 Rule::test_expect => {
-                    if let Some(e) = p.into_inner().find(|q| q.as_rule() == Rule::expr) {
-                        steps.push(TestStep::Expect(self.expr(e)));
+                    let mut inner = p.into_inner();
+                    if let Some(e) = inner.find(|q| q.as_rule() == Rule::expr) {
+                        let e = self.expr(e);
+                        let message = inner
+                            .find(|q| q.as_rule() == Rule::string)
+                            .map(|s| self.string(s));
+                        steps.push(TestStep::Expect(e, message));
                     }
                 }
                 _ => {}
@@ -771,11 +805,15 @@ impl Lower {
         let span = self.span(&pair);
         let kind = match pair.as_rule() {
             Rule::paren => {
-                return pair
+                // The brackets belong to the expression: labels and quoted
+                // formulas show them.
+                let mut inner = pair
                     .into_inner()
                     .next()
                     .map(|e| self.expr(e))
                     .unwrap_or_else(|| bool_expr(span));
+                inner.span = span;
+                return inner;
             }
             Rule::ident => ExprKind::Name(pair.as_str().to_string()),
             Rule::param_ref => {

@@ -26,18 +26,18 @@ fn numbers_may_be_strings_and_are_read_exactly() {
 }
 
 #[test]
-fn year_may_be_a_number_or_a_string() {
-    let w = world(
-        BASE,
-        &BASE_CASE.replace("\"年度\": 2022", "\"年度\": \"2023\""),
-    );
+fn year_must_be_a_whole_json_number() {
+    let w = world(BASE, &BASE_CASE.replace("\"年度\": 2022", "\"年度\": 2023"));
     assert_eq!(w.case.year.to_string(), "2023");
     let e = case_errors(
         BASE,
-        &BASE_CASE.replace("\"年度\": 2022", "\"年度\": \"二〇二二\""),
+        &BASE_CASE.replace("\"年度\": 2022", "\"年度\": \"2022\""),
     );
     assert_eq!(e[0].code, "E0502");
-    assert_eq!(e[0].message, "the case.年度: must be a year such as 2022");
+    assert_eq!(
+        e[0].message,
+        "the case.年度: must be a year written as a whole JSON number such as 2022, not a string"
+    );
 }
 
 #[test]

@@ -82,6 +82,9 @@ pub fn run(args: &EvalArgs, io: &mut Io<'_>) -> i32 {
                 if result.is_ok() && !batch.is_empty() {
                     let _ = tx.send(batch);
                 }
+                // The process ends after this command: leave the evaluator's
+                // tables to the operating system instead of freeing them one by one.
+                std::mem::forget(ev);
                 result
             });
             let mut buf = String::with_capacity(1 << 17);
@@ -121,6 +124,9 @@ pub fn run(args: &EvalArgs, io: &mut Io<'_>) -> i32 {
             io.diagnostics(&[*d], &sources);
             return 3;
         }
+        // As above: the case and its source text are freed with the process.
+        std::mem::forget(loaded);
+        std::mem::forget(sources);
         return 0;
     }
     let mut rows = match ev.outputs() {

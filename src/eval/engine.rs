@@ -900,75 +900,6 @@ impl<'p> Evaluator<'p> {
         Ok(rows)
     }
 
-    /// Computes the outputs of the largest entity's second half of records on
-    /// a second thread (with its own copy of the memo), then keeps those values:
-    /// the ordered pass that follows finds them ready. Values are pure, so the
-    /// result is the same as without it; errors are left for the ordered pass.
-    fn warm_in_parallel(&mut self) {
-        let prog = self.prog;
-        let Some((entity, n)) = (0..prog.entities.len() as u32)
-            .map(|e| (e, self.case.table(e).map(|t| t.len()).unwrap_or(0)))
-            .max_by_key(|(_, n)| *n)
-        else {
-            return;
-        };
-        if n < 2_000 || self.trace.is_some() {
-            return; // not worth a thread
-        }
-        let outputs: Vec<DefId> = (0..prog.defs.len() as DefId)
-            .filter(|d| {
-                prog.defs
-                    .get(*d as usize)
-                    .is_some_and(|x| x.output && x.entity == Some(entity))
-            })
-            .collect();
-        let mut other = Evaluator {
-            prog,
-            calendar: Calendar::new(self.case.year),
-            case: self.case,
-            params: self.params.clone(),
-            memo: self.memo.clone(),
-            ledgers: self.ledgers.clone(),
-            indexes: self.indexes.clone(),
-            index_base: self.index_base.clone(),
-            frames: Vec::with_capacity(256),
-            rules_fired: true,
-            depth: 0,
-            trace: None,
-        };
-        let half = n as u32 / 2;
-        let warm = |ev: &mut Evaluator<'p>, records: std::ops::Range<u32>| {
-            for r in records {
-                for d in &outputs {
-                    let Some(g) = prog.defs.get(*d as usize).and_then(|x| x.grain) else {
-                        continue;
-                    };
-                    for p in ev.periods(g) {
-                        if ev.in_domain(*d, r, Some(p.clone())).unwrap_or(false) {
-                            let _ = ev.call_def(*d, r, Some(p), Span::default());
-                        }
-                    }
-                }
-            }
-        };
-        std::thread::scope(|s| {
-            let helper = s.spawn(|| warm(&mut other, half..n as u32));
-            warm(self, 0..half);
-            let _ = helper.join();
-        });
-        for (mine, theirs) in self.memo.iter_mut().zip(other.memo) {
-            if mine.is_empty() {
-                *mine = theirs;
-                continue;
-            }
-            for (a, b) in mine.iter_mut().zip(theirs) {
-                if a.is_none() {
-                    *a = b;
-                }
-            }
-        }
-    }
-
     /// Computes the outputs one by one, in a stable order (entity, record,
     /// definition, period), handing each row to `sink` as soon as it is known.
     pub fn for_each_output(
@@ -976,7 +907,6 @@ impl<'p> Evaluator<'p> {
         sink: &mut dyn FnMut(super::results::Row) -> EvalResult<()>,
     ) -> EvalResult<()> {
         self.fire_rules()?;
-        self.warm_in_parallel();
         let prog = self.prog;
         let grains = [Grain::Year, Grain::Quarter, Grain::Month];
         let periods: Vec<Vec<Value>> = grains.iter().map(|g| self.periods(*g)).collect();

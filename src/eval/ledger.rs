@@ -19,7 +19,7 @@ pub struct Entry {
     pub trigger: Vec<Value>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Ledger {
     per_year: usize,
     sums: Vec<Decimal>,

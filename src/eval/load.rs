@@ -61,6 +61,11 @@ impl std::fmt::Display for Path<'_> {
     }
 }
 
+/// The keys of a per-period object: "1" to "4" for quarters, to "12" for months.
+const PERIOD_KEYS: [&str; 12] = [
+    "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
+];
+
 /// How many errors are reported before the loader stops looking.
 const MAX_ERRORS: usize = 100;
 
@@ -189,7 +194,7 @@ impl<'a> Loader<'a> {
         let entries: Vec<(NodeId, NodeId)> = self.tree.entries(obj).collect();
         for (k, v) in entries {
             let key = self.tree.string(self.text, k).unwrap_or_default();
-            if self.duplicates.contains(&k) {
+            if self.is_duplicate(k) {
                 let key = key.into_owned();
                 self.reported_duplicates.insert(k);
                 self.error(
@@ -544,8 +549,8 @@ impl<'a> Loader<'a> {
 
     fn number(&mut self, n: NodeId, path: &Path<'_>) -> Option<rust_decimal::Decimal> {
         let text = match self.tree.kind(n) {
-            JsonKind::Number => self.tree.number_text(self.text, n).map(str::to_string),
-            JsonKind::String => self.tree.string(self.text, n).map(|s| s.into_owned()),
+            JsonKind::Number => self.tree.number_text(self.text, n).map(Cow::Borrowed),
+            JsonKind::String => self.tree.string(self.text, n),
             _ => {
                 let kind = self.kind_name(n);
                 self.error(
@@ -584,6 +589,11 @@ impl<'a> Loader<'a> {
             return None;
         }
         self.tree.string(self.text, n)
+    }
+
+    /// Whether a key node repeats an earlier key of its object (rare: checked cheaply first).
+    fn is_duplicate(&self, k: NodeId) -> bool {
+        !self.duplicates.is_empty() && self.duplicates.contains(&k)
     }
 
     /// One shared copy of each map key (the same item names recur in every record).
@@ -796,7 +806,7 @@ impl<'a> Loader<'a> {
                         .string(self.text, k)
                         .map(|s| s.into_owned())
                         .unwrap_or_default();
-                    if self.duplicates.contains(&k) {
+                    if self.is_duplicate(k) {
                         self.reported_duplicates.insert(k);
                         self.error(
                             k,
@@ -839,8 +849,7 @@ impl<'a> Loader<'a> {
                     return None;
                 }
                 let count = g.per_year();
-                let names: Vec<String> = (1..=count).map(|i| i.to_string()).collect();
-                let known: Vec<&str> = names.iter().map(String::as_str).collect();
+                let known: &[&str] = PERIOD_KEYS.get(..count).unwrap_or(&PERIOD_KEYS);
                 let entries: Vec<(NodeId, NodeId)> = self.tree.entries(n).collect();
                 let mut slots: Vec<Option<Value>> = vec![None; count];
                 let mut ok = true;
@@ -850,7 +859,7 @@ impl<'a> Loader<'a> {
                         .string(self.text, k)
                         .map(|s| s.into_owned())
                         .unwrap_or_default();
-                    if self.duplicates.contains(&k) {
+                    if self.is_duplicate(k) {
                         self.reported_duplicates.insert(k);
                         self.error(
                             k,

@@ -752,6 +752,36 @@ impl<'p> Evaluator<'p> {
             }
             ExprKind::EmptyMap => Ok(Value::Map(Arc::new(MapValue::default()))),
             ExprKind::Index(base, index) => {
+                // `自评分[q]`: a per-period field of a record, read in place
+                // (no copy of the whole per-period value) when nothing traces.
+                if self.trace.is_none()
+                    && let ExprKind::Field {
+                        base: rec,
+                        entity,
+                        field,
+                    } = &base.kind
+                    && matches!(rec.kind, ExprKind::SelfRef | ExprKind::Local(_))
+                {
+                    let r = match self.eval_leaf(rec, cx)? {
+                        Value::Ref(r) => r,
+                        _ => return Ok(Value::None),
+                    };
+                    let i = self.eval_leaf(index, cx)?;
+                    let case = self.case;
+                    if let Some(Value::PerPeriod(items)) =
+                        case.table(*entity).and_then(|t| t.field(r, *field))
+                        && let Some(pi) = self.period_index(&i)
+                        && let Some(v) = items.get(pi)
+                    {
+                        return Ok(v.clone());
+                    }
+                    let b = case
+                        .table(*entity)
+                        .and_then(|t| t.field(r, *field))
+                        .cloned()
+                        .unwrap_or(Value::None);
+                    return self.index_value(b, i, index.span);
+                }
                 let b = self.eval_leaf(base, cx)?;
                 let i = self.eval_leaf(index, cx)?;
                 self.index_value(b, i, index.span)

@@ -765,7 +765,7 @@ impl Checker {
                         "results are rows of (entity, id, period, name)",
                     )
                     .with_help(format!(
-                        "define it on an entity: `output def 局.{}…`",
+                        "define it on an entity: `output def 公司.{}…`",
                         d.name.name
                     )),
             );

@@ -64,12 +64,12 @@ pub const COMMANDS: &[Spec] = &[
     Spec {
         name: "set",
         args: "TARGET = VALUE",
-        about: "what if: a parameter (`季度效能奖月额 = 800元`, `年终人平[优秀] = 400元`) or a record's field (`局.年度等次 = 优秀`, `干部(\"S003\").自评分[2022-Q1] = 90分`)",
+        about: "what if: a parameter (`奖金月额 = 800元`, `等级奖金[优秀] = 400元`) or a record's field (`公司.等级 = 优秀`, `员工(\"S003\").得分[2022-Q1] = 90分`)",
     },
     Spec {
         name: "field",
         args: "ENTITY ID FIELD[PERIOD] = VALUE",
-        about: "the same for a record named by its id (`:field 事件 E03 非能力因素 = true`, `:field 月度小结 [3] 报送日期 = 2022-02-03`)",
+        about: "the same for a record named by its id (`:field 事件 E03 已核实 = true`, `:field 报告 [3] 日期 = 2022-02-03`)",
     },
     Spec {
         name: "add",
@@ -114,7 +114,7 @@ pub const COMMANDS: &[Spec] = &[
     Spec {
         name: "why",
         args: "ENTITY ID PERIOD NAME",
-        about: "explain one value in the scenario (`:why 干部 S003 2022-Q1 季度效能奖`)",
+        about: "explain one value in the scenario (`:why 员工 S003 2022-Q1 奖金`)",
     },
     Spec {
         name: "params",
@@ -173,13 +173,13 @@ pub fn help(topic: Option<&str>) -> Result<String, Diagnostic> {
         return Ok(format!("{}\n    {}\n", head.trim_end(), s.about));
     }
     let mut out = String::from(
-        "Type an expression to evaluate it in the scenario, e.g.\n    干部(\"S003\").季度效能奖[2022-Q1]\n    sum(p.季度效能奖[2022-Q1] for p in 干部)\nCommands:\n",
+        "Type an expression to evaluate it in the scenario, e.g.\n    员工(\"S003\").奖金[2022-Q1]\n    sum(p.奖金[2022-Q1] for p in 员工)\nCommands:\n",
     );
     for s in COMMANDS {
         let head = format!(":{} {}", s.name, s.args);
         out.push_str(&format!("  {}\n      {}\n", head.trim_end(), s.about));
     }
-    out.push_str("Values are kaohe literals (800元, 90分, true, 优秀, 2022-02-03, \"text\"); a reference is 单位(\"U03\") or \"U03\".\n");
+    out.push_str("Values are kaohe literals (800元, 90分, true, 优秀, 2022-02-03, \"text\"); a reference is 部门(\"U03\") or \"U03\".\n");
     Ok(out)
 }
 

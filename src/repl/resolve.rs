@@ -19,7 +19,7 @@ fn usage(span: Span) -> Vec<Diagnostic> {
     vec![
         Diagnostic::error("E0804", "`:set` changes a parameter or a field of a record")
             .with_label(span, "neither")
-            .with_help("e.g. `:set 季度效能奖月额 = 800元` or `:set 局.年度等次 = 优秀` or `:set 干部(\"S003\").自评分[2022-Q1] = 90分`"),
+            .with_help("e.g. `:set 奖金月额 = 800元` or `:set 公司.等级 = 优秀` or `:set 员工(\"S003\").得分[2022-Q1] = 90分`"),
     ]
 }
 
@@ -130,7 +130,7 @@ fn field_target(
                 format!("this is {}, not a record", prog.type_name(&lowered.expr.ty)),
             )
             .with_label(rec.span, "not a record")
-            .with_help("name a record by its key, e.g. `干部(\"S003\").职务`"),
+            .with_help("name a record by its key, e.g. `员工(\"S003\").职务`"),
         ]);
     };
     let case = &state.case;

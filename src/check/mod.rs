@@ -6,6 +6,7 @@
 //! then dependency order and lints.
 
 mod calls;
+pub use calls::BUILTIN_NAMES;
 mod declare;
 mod expr;
 pub mod ir;

@@ -3,10 +3,9 @@
 use super::{Format, Io};
 use crate::check::standalone;
 use crate::diagnostic::{Diagnostic, SourceMap};
-use crate::eval::engine::{Evaluator, param_values};
+use crate::eval::engine::Evaluator;
 use crate::eval::reasons::{RowReasons, push_reason_json, reason_text};
 use crate::eval::results::{self, Row};
-use crate::session;
 use crate::stamp::Stamp;
 use crate::syntax;
 use std::path::PathBuf;
@@ -21,41 +20,19 @@ pub struct EvalArgs {
 }
 
 pub fn run(args: &EvalArgs, io: &mut Io<'_>) -> i32 {
-    let mut sources = SourceMap::new();
-    let policy = match session::load_policy(&[args.policy.as_path()], &mut sources) {
-        Ok(p) => p,
-        Err(f) => {
-            io.diagnostics(&f.diagnostics, &sources);
-            return f.exit_code();
-        }
-    };
-    let prog = &policy.program;
-    let mut params: Vec<_> = prog.params.iter().map(param_values).collect();
-    for set in &args.sets {
-        if let Err(diags) = apply_set(prog, set, &mut params, &mut sources) {
-            io.diagnostics(&diags, &sources);
-            return 1;
-        }
-    }
-    let (case_id, loaded) = match session::load_case_file(prog, &args.case, &mut sources) {
-        Ok(c) => c,
-        Err(f) => {
-            io.diagnostics(&f.diagnostics, &sources);
-            return f.exit_code();
-        }
-    };
-    io.diagnostics(&loaded.warnings, &sources);
-    let scenario = match super::repl_cmd::scenario(
-        prog,
+    let inputs = match super::inputs::load(
+        &args.policy,
+        &args.case,
+        &args.sets,
         args.scenario.as_deref(),
-        (&loaded.case, &mut params, &args.sets),
-        &mut sources,
         io,
     ) {
-        Ok(s) => s,
+        Ok(i) => i,
         Err(code) => return code,
     };
-    let case = scenario.as_ref().unwrap_or(&loaded.case);
+    let (prog, case, sources) = (&inputs.policy.program, inputs.case(), &inputs.sources);
+    let (policy, case_id) = (&inputs.policy, inputs.case_id);
+    let params = inputs.params.clone();
     let mut ev = Evaluator::with_params(prog, case, params);
     let format = args.format.unwrap_or(if io.out_is_terminal {
         Format::Table
@@ -117,27 +94,26 @@ pub fn run(args: &EvalArgs, io: &mut Io<'_>) -> i32 {
             (evaluated, written)
         });
         if let Err(e) = written {
-            io.diagnostics(&[*write_failed(e)], &sources);
+            io.diagnostics(&[*write_failed(e)], sources);
             return 1;
         }
         if let Err(d) = evaluated {
-            io.diagnostics(&[*d], &sources);
+            io.diagnostics(&[*d], sources);
             return 3;
         }
         // As above: the case and its source text are freed with the process.
-        std::mem::forget(loaded);
-        std::mem::forget(sources);
+        std::mem::forget(inputs);
         return 0;
     }
     let mut rows = match ev.outputs() {
         Ok(r) => r,
         Err(d) => {
-            io.diagnostics(&[*d], &sources);
+            io.diagnostics(&[*d], sources);
             return 3;
         }
     };
     rows.retain(|r| wanted(r));
-    let stamp = Stamp::new(prog, &sources, &policy.files, Some(case_id));
+    let stamp = Stamp::new(prog, sources, &policy.files, Some(case_id));
     let text = match format {
         Format::Json => json(&ev, &rows, &stamp),
         _ => {

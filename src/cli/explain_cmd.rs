@@ -3,11 +3,10 @@
 use super::Io;
 use crate::check::suggest::closest;
 use crate::diagnostic::{Diagnostic, SourceMap};
-use crate::eval::engine::{Evaluator, param_values};
+use crate::eval::engine::Evaluator;
 use crate::eval::period::{Month, Quarter, Year};
 use crate::eval::value::Value;
 use crate::explain::{self, Context};
-use crate::session;
 use crate::stamp::Stamp;
 use std::path::PathBuf;
 
@@ -44,47 +43,26 @@ fn not_found(what: &str, given: &str, options: &[&str]) -> Diagnostic {
 }
 
 pub fn run(args: &ExplainArgs, io: &mut Io<'_>) -> i32 {
-    let mut sources = SourceMap::new();
-    let policy = match session::load_policy(&[args.policy.as_path()], &mut sources) {
-        Ok(p) => p,
-        Err(f) => {
-            io.diagnostics(&f.diagnostics, &sources);
-            return f.exit_code();
-        }
-    };
-    let prog = &policy.program;
-    let mut params: Vec<_> = prog.params.iter().map(param_values).collect();
-    for set in &args.sets {
-        if let Err(diags) = super::eval_cmd::apply_set(prog, set, &mut params, &mut sources) {
-            io.diagnostics(&diags, &sources);
-            return 1;
-        }
-    }
-    let (case_id, loaded) = match session::load_case_file(prog, &args.case, &mut sources) {
-        Ok(c) => c,
-        Err(f) => {
-            io.diagnostics(&f.diagnostics, &sources);
-            return f.exit_code();
-        }
-    };
-    let scenario = match super::repl_cmd::scenario(
-        prog,
+    let inputs = match super::inputs::load(
+        &args.policy,
+        &args.case,
+        &args.sets,
         args.scenario.as_deref(),
-        (&loaded.case, &mut params, &args.sets),
-        &mut sources,
         io,
     ) {
-        Ok(s) => s,
+        Ok(i) => i,
         Err(code) => return code,
     };
-    let case = scenario.as_ref().unwrap_or(&loaded.case);
+    let (prog, case, sources) = (&inputs.policy.program, inputs.case(), &inputs.sources);
+    let (policy, case_id) = (&inputs.policy, inputs.case_id);
+    let params = inputs.params.clone();
     let fail = |io: &mut Io<'_>, d: Diagnostic, sources: &SourceMap| {
         io.diagnostics(&[d], sources);
         4
     };
     let Some(entity) = prog.entity_by_name(&args.entity) else {
         let names: Vec<&str> = prog.entities.iter().map(|e| e.name.as_str()).collect();
-        return fail(io, not_found("entity", &args.entity, &names), &sources);
+        return fail(io, not_found("entity", &args.entity, &names), sources);
     };
     let Some(table) = case.table(entity) else {
         return 4;
@@ -101,7 +79,7 @@ pub fn run(args: &ExplainArgs, io: &mut Io<'_>) -> i32 {
         return fail(
             io,
             not_found(&format!("{} record", args.entity), &args.id, &ids),
-            &sources,
+            sources,
         );
     };
     let Some(def) = prog.def_by_name(Some(entity), &args.name) else {
@@ -114,7 +92,7 @@ pub fn run(args: &ExplainArgs, io: &mut Io<'_>) -> i32 {
         return fail(
             io,
             not_found(&format!("value of {}", args.entity), &args.name, &names),
-            &sources,
+            sources,
         );
     };
     let grain = prog.defs.get(def as usize).and_then(|d| d.grain);
@@ -135,7 +113,7 @@ pub fn run(args: &ExplainArgs, io: &mut Io<'_>) -> i32 {
                     "`{}` has one value per {want}: write e.g. {example}",
                     args.name
                 ));
-            return fail(io, d, &sources);
+            return fail(io, d, sources);
         }
     };
     let year_of = match &period {
@@ -150,23 +128,23 @@ pub fn run(args: &ExplainArgs, io: &mut Io<'_>) -> i32 {
             format!("`{}` lies outside the case year {}", args.period, case.year),
         )
         .with_help("the case holds one year: explain a period of that year");
-        return fail(io, d, &sources);
+        return fail(io, d, sources);
     }
     let mut ev = Evaluator::with_params(prog, case, params);
     let cx = Context {
         prog,
         case,
-        sources: &sources,
+        sources,
         case_source: case_id,
     };
     let tree = match explain::explain(&cx, &mut ev, def, record, period, args.depth) {
         Ok(t) => t,
         Err(d) => {
-            io.diagnostics(&[*d], &sources);
+            io.diagnostics(&[*d], sources);
             return 3;
         }
     };
-    let stamp = Stamp::new(prog, &sources, &policy.files, Some(case_id));
+    let stamp = Stamp::new(prog, sources, &policy.files, Some(case_id));
     let text = if args.json {
         format!(
             "{{\"stamp\":{},\"explanation\":{}}}\n",

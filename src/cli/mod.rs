@@ -4,6 +4,7 @@ mod check_cmd;
 mod diff_cmd;
 mod eval_cmd;
 mod explain_cmd;
+mod inputs;
 mod repl_cmd;
 pub mod table;
 mod test_cmd;

@@ -577,6 +577,24 @@ impl<'a> Loader<'a> {
         }
     }
 
+    /// A date, month or quarter written as text in its one accepted shape.
+    fn calendar<T>(
+        &mut self,
+        n: NodeId,
+        path: &Path<'_>,
+        what: &str,
+        shape: &str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        let s = self.text_of(n, path, what)?;
+        let parsed = parse(&s);
+        if parsed.is_none() {
+            let message = format!("\"{}\" is not {what} ({shape})", clip(&s));
+            self.error(n, path, message, &format!("not {what}"));
+        }
+        parsed
+    }
+
     fn text_of(&mut self, n: NodeId, path: &Path<'_>, what: &str) -> Option<Cow<'a, str>> {
         if self.tree.kind(n) != JsonKind::String {
             let kind = self.kind_name(n);
@@ -652,51 +670,15 @@ impl<'a> Loader<'a> {
             Type::Text => self
                 .text_of(n, path, "text")
                 .map(|s| Value::Text(Arc::from(s.as_ref()))),
-            Type::Date => {
-                let s = self.text_of(n, path, "a date")?;
-                match period::parse_date(&s) {
-                    Some(d) => Some(Value::Date(d)),
-                    None => {
-                        self.error(
-                            n,
-                            path,
-                            format!("\"{}\" is not a date (YYYY-MM-DD)", clip(&s)),
-                            "not a date",
-                        );
-                        None
-                    }
-                }
-            }
-            Type::Month => {
-                let s = self.text_of(n, path, "a month")?;
-                match Month::parse(&s) {
-                    Some(m) => Some(Value::Month(m)),
-                    None => {
-                        self.error(
-                            n,
-                            path,
-                            format!("\"{}\" is not a month (YYYY-MM)", clip(&s)),
-                            "not a month",
-                        );
-                        None
-                    }
-                }
-            }
-            Type::Quarter => {
-                let s = self.text_of(n, path, "a quarter")?;
-                match Quarter::parse(&s) {
-                    Some(q) => Some(Value::Quarter(q)),
-                    None => {
-                        self.error(
-                            n,
-                            path,
-                            format!("\"{}\" is not a quarter (YYYY-Q1)", clip(&s)),
-                            "not a quarter",
-                        );
-                        None
-                    }
-                }
-            }
+            Type::Date => self
+                .calendar(n, path, "a date", "YYYY-MM-DD", period::parse_date)
+                .map(Value::Date),
+            Type::Month => self
+                .calendar(n, path, "a month", "YYYY-MM", Month::parse)
+                .map(Value::Month),
+            Type::Quarter => self
+                .calendar(n, path, "a quarter", "YYYY-Q1", Quarter::parse)
+                .map(Value::Quarter),
             Type::Year => {
                 // A year is a JSON integer (spec of the case format), not a string.
                 let y = match self.tree.kind(n) {

@@ -4,52 +4,15 @@
 use super::commands::COMMANDS;
 use crate::check::ir::Program;
 use crate::eval::case::Case;
+use crate::eval::num::RoundingMode;
 use std::collections::BTreeSet;
 
 const KEYWORDS: &[&str] = &[
     "if", "then", "else", "let", "in", "match", "for", "where", "when", "and", "or", "not", "true",
     "false", "none", "param",
 ];
-const BUILTINS: &[&str] = &[
-    "round",
-    "floor",
-    "ceil",
-    "clamp",
-    "min",
-    "max",
-    "abs",
-    "quarter",
-    "month",
-    "year",
-    "months",
-    "quarters",
-    "day",
-    "ordinal",
-    "is_blank",
-    "decimals",
-    "money",
-    "score",
-    "number",
-    "allocate",
-    "deductions",
-    "withheld",
-    "revoked",
-    "count",
-    "sum",
-    "mean",
-    "all",
-    "any",
-    "first",
-    "half_away_from_zero",
-    "half_even",
-    "down",
-    "up",
-    "floor",
-    "ceiling",
-    "ascending_key",
-    "descending_key",
-    "input_order",
-];
+/// Named options of builtins (rounding modes, tie-breaks), completed with the builtins.
+const OPTIONS: &[&str] = &["ascending_key", "descending_key", "input_order"];
 
 /// One entity's names: its records' ids, its fields, its definitions.
 #[derive(Clone, Debug, Default)]
@@ -84,8 +47,10 @@ impl Index {
         };
         let mut words: Vec<String> = KEYWORDS
             .iter()
-            .chain(BUILTINS)
+            .chain(crate::check::BUILTIN_NAMES)
+            .chain(OPTIONS)
             .map(|s| s.to_string())
+            .chain(RoundingMode::ALL.iter().map(|m| m.name().to_string()))
             .collect();
         words.extend(prog.params.iter().map(|p| p.name.clone()));
         words.extend(

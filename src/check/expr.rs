@@ -189,10 +189,18 @@ impl Checker {
                 self.scope.reset(mark);
                 if !matches!(
                     k.ty,
-                    Type::Entity(_) | Type::Text | Type::Enum(_) | Type::Int | Type::Error
+                    Type::Entity(_)
+                        | Type::Text
+                        | Type::Enum(_)
+                        | Type::Int
+                        | Type::Date
+                        | Type::Month
+                        | Type::Quarter
+                        | Type::Year
+                        | Type::Error
                 ) {
                     let msg = format!(
-                        "a map's keys are records, text, enum values or ints; this is {}",
+                        "a map's keys are records, text, enum values, ints, dates or periods; this is {}",
                         self.type_name(&k.ty)
                     );
                     self.error(Diagnostic::error("E0301", msg).with_label(key.span, "this key"));

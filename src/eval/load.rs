@@ -66,6 +66,13 @@ const PERIOD_KEYS: [&str; 12] = [
     "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
 ];
 
+/// One entity's converted values and what converting them found.
+struct Converted {
+    values: Option<Vec<Value>>,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
+
 /// How many errors are reported before the loader stops looking.
 const MAX_ERRORS: usize = 100;
 
@@ -410,59 +417,10 @@ impl<'a> Loader<'a> {
                 }
             }
         }
-        // Second pass: every field of every record.
-        for (ei, ent) in prog.entities.iter().enumerate() {
-            let Some(cf) = ent
-                .case_field
-                .and_then(|f| prog.case_fields.get(f as usize))
-            else {
-                continue;
-            };
-            let known: Vec<&str> = ent.fields.iter().map(|f| f.name.as_str()).collect();
-            let nodes = self.record_nodes.get(ei).cloned().unwrap_or_default();
-            let positions = self.positions(&cf.name);
-            let key_field = ent.key.and_then(|k| ent.fields.get(k as usize));
-            for (i, node) in nodes.iter().enumerate() {
-                let id: Option<Arc<str>> = tables.get(ei).and_then(|t| t.ids.get(i).cloned());
-                // A missing or non-text key was reported by the first pass: not again,
-                // and its placeholder id is not shown.
-                let key_ok = key_field.is_none_or(|kf| {
-                    self.tree
-                        .get(self.text, *node, &kf.name)
-                        .is_some_and(|kn| self.tree.kind(kn) == JsonKind::String)
-                });
-                let path = Path::Record {
-                    field: &cf.name,
-                    index: positions.get(i).copied().unwrap_or(i),
-                    id: if key_ok {
-                        ent.key.and(id.as_deref())
-                    } else {
-                        None
-                    },
-                    single: matches!(cf.ty, Type::Entity(_)),
-                };
-                let errors_before = self.errors.len();
-                let entries = self.entries(*node, &path, &known);
-                for (fi, f) in ent.fields.iter().enumerate() {
-                    if !key_ok && ent.key.is_some_and(|k| k as usize == fi) {
-                        continue;
-                    }
-                    let v =
-                        self.field(f, entries.get(fi).copied().flatten(), *node, &path, &tables);
-                    if let Some(slot) = tables
-                        .get_mut(ei)
-                        .and_then(|t| t.field_mut(i as u32, fi as u32))
-                    {
-                        *slot = v;
-                    }
-                }
-                if self.errors.len() > errors_before {
-                    self.bad_records.insert((ei, i));
-                }
-                if self.errors.len() >= MAX_ERRORS {
-                    return None;
-                }
-            }
+        // Second pass: every field of every record, the entities shared out
+        // between this thread and one more (each record's conversion is its own).
+        if !self.convert_all(&mut tables) {
+            return None;
         }
         // The case's own fields.
         let mut fields = Vec::with_capacity(prog.case_fields.len());
@@ -607,6 +565,151 @@ impl<'a> Loader<'a> {
             return None;
         }
         self.tree.string(self.text, n)
+    }
+
+    /// Shares the entities out between this thread and a second one (the
+    /// biggest tables apart), converts their fields, and keeps errors and
+    /// warnings in entity order. False when there were too many errors.
+    fn convert_all(&mut self, tables: &mut [Table]) -> bool {
+        let prog = self.prog;
+        let mut sizes: Vec<(usize, usize)> = (0..prog.entities.len())
+            .map(|ei| (ei, tables.get(ei).map(Table::len).unwrap_or(0)))
+            .collect();
+        sizes.sort_by_key(|(ei, n)| (std::cmp::Reverse(*n), *ei));
+        let (mut mine, mut theirs) = (Vec::new(), Vec::new());
+        let (mut load_mine, mut load_theirs) = (0, 0);
+        for (ei, n) in sizes {
+            if load_mine <= load_theirs {
+                mine.push(ei);
+                load_mine += n;
+            } else {
+                theirs.push(ei);
+                load_theirs += n;
+            }
+        }
+        let mut fork = self.fork();
+        let shared: &[Table] = tables;
+        let (mut done, forked) = std::thread::scope(|s| {
+            let helper = s.spawn(|| {
+                let out: Vec<(usize, Converted)> = theirs
+                    .iter()
+                    .map(|ei| (*ei, fork.convert_entity(*ei, shared)))
+                    .collect();
+                (out, fork)
+            });
+            let mine: Vec<(usize, Converted)> = mine
+                .iter()
+                .map(|ei| (*ei, self.convert_entity(*ei, shared)))
+                .collect();
+            (mine, helper.join())
+        });
+        let Ok((theirs_done, fork)) = forked else {
+            return false;
+        };
+        self.bad_records.extend(fork.bad_records);
+        self.reported_duplicates.extend(fork.reported_duplicates);
+        done.extend(theirs_done);
+        done.sort_by_key(|(ei, _)| *ei);
+        for (ei, c) in done {
+            self.errors.extend(c.errors);
+            self.warnings.extend(c.warnings);
+            if let (Some(values), Some(t)) = (c.values, tables.get_mut(ei)) {
+                t.values = values;
+            }
+        }
+        self.errors.len() < MAX_ERRORS
+    }
+
+    /// A loader for another thread: the same case, its own findings.
+    fn fork(&self) -> Loader<'a> {
+        Loader {
+            prog: self.prog,
+            source: self.source,
+            text: self.text,
+            tree: self.tree,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            duplicates: self.duplicates.clone(),
+            reported_duplicates: HashSet::new(),
+            record_nodes: self.record_nodes.clone(),
+            bad_records: HashSet::new(),
+            interned: HashMap::new(),
+        }
+    }
+
+    /// Every field of one entity's records, row by row, with the findings.
+    fn convert_entity(&mut self, ei: usize, tables: &[Table]) -> Converted {
+        let prog = self.prog;
+        let (errors_at, warnings_at) = (self.errors.len(), self.warnings.len());
+        let mut values = tables.get(ei).map(|t| t.values.clone()).unwrap_or_default();
+        if let Some(ent) = prog.entities.get(ei) {
+            self.convert_records(ei, ent, tables, &mut values);
+        }
+        Converted {
+            values: Some(values),
+            errors: self.errors.split_off(errors_at.min(self.errors.len())),
+            warnings: self
+                .warnings
+                .split_off(warnings_at.min(self.warnings.len())),
+        }
+    }
+
+    fn convert_records(
+        &mut self,
+        ei: usize,
+        ent: &crate::check::ir::EntityDef,
+        tables: &[Table],
+        values: &mut [Value],
+    ) {
+        let prog = self.prog;
+        let field_count = ent.fields.len();
+        let Some(cf) = ent
+            .case_field
+            .and_then(|f| prog.case_fields.get(f as usize))
+        else {
+            return;
+        };
+        let known: Vec<&str> = ent.fields.iter().map(|f| f.name.as_str()).collect();
+        let nodes = self.record_nodes.get(ei).cloned().unwrap_or_default();
+        let positions = self.positions(&cf.name);
+        let key_field = ent.key.and_then(|k| ent.fields.get(k as usize));
+        for (i, node) in nodes.iter().enumerate() {
+            let id: Option<Arc<str>> = tables.get(ei).and_then(|t| t.ids.get(i).cloned());
+            // A missing or non-text key was reported by the first pass: not again,
+            // and its placeholder id is not shown.
+            let key_ok = key_field.is_none_or(|kf| {
+                self.tree
+                    .get(self.text, *node, &kf.name)
+                    .is_some_and(|kn| self.tree.kind(kn) == JsonKind::String)
+            });
+            let path = Path::Record {
+                field: &cf.name,
+                index: positions.get(i).copied().unwrap_or(i),
+                id: if key_ok {
+                    ent.key.and(id.as_deref())
+                } else {
+                    None
+                },
+                single: matches!(cf.ty, Type::Entity(_)),
+            };
+            let errors_before = self.errors.len();
+            let entries = self.entries(*node, &path, &known);
+            for (fi, f) in ent.fields.iter().enumerate() {
+                if !key_ok && ent.key.is_some_and(|k| k as usize == fi) {
+                    continue;
+                }
+                let v = self.field(f, entries.get(fi).copied().flatten(), *node, &path, tables);
+                if let Some(slot) = values.get_mut(i * field_count + fi) {
+                    *slot = v;
+                }
+            }
+            if self.errors.len() > errors_before {
+                self.bad_records.insert((ei, i));
+            }
+            if self.errors.len() >= MAX_ERRORS {
+                return;
+            }
+        }
     }
 
     /// Whether a key node repeats an earlier key of its object (rare: checked cheaply first).

@@ -256,7 +256,7 @@ fn maps_and_lookup() {
     assert_eq!(code, "E0301");
     assert_eq!(
         msg,
-        "a map's keys are records, text, enum values or ints; this is decimal"
+        "a map's keys are records, text, enum values, ints, dates or periods; this is decimal"
     );
     assert_eq!(expr_error("{p.编号: 1 for p in 人}[1]").0, "E0301");
 }

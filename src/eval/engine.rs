@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostic, Span};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub type EvalResult<T> = Result<T, Box<Diagnostic>>;
 
@@ -49,6 +49,35 @@ impl Csr {
     }
 }
 
+/// Memoised definition values: a cell per (record, period) for each definition,
+/// allocated on first use. Cells are set once; two threads may share it.
+#[derive(Debug, Default)]
+pub struct Memo {
+    defs: Vec<OnceLock<Box<[OnceLock<Value>]>>>,
+}
+
+impl Memo {
+    fn new(defs: usize) -> Memo {
+        Memo {
+            defs: (0..defs).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    fn get(&self, def: DefId, slot: usize) -> Option<&Value> {
+        self.defs.get(def as usize)?.get()?.get(slot)?.get()
+    }
+
+    /// Keeps a value (a value set first, by another thread, stays: they are equal).
+    fn set(&self, def: DefId, slot: usize, size: usize, value: Value) {
+        if let Some(cells) = self.defs.get(def as usize) {
+            let cells = cells.get_or_init(|| (0..size).map(|_| OnceLock::new()).collect());
+            if let Some(cell) = cells.get(slot) {
+                let _ = cell.set(value);
+            }
+        }
+    }
+}
+
 /// A parameter's values in force, by date (tables as a list by variant).
 #[derive(Clone, Debug)]
 pub struct ParamValues {
@@ -82,8 +111,9 @@ pub struct Evaluator<'p> {
     pub calendar: Calendar,
     pub case: &'p Case,
     pub params: Vec<ParamValues>,
-    memo: Vec<Vec<Option<Value>>>,
-    pub ledgers: Vec<Ledger>,
+    memo: Arc<Memo>,
+    /// Written while rules fire, then only read (and shared between threads).
+    pub ledgers: Arc<Vec<Ledger>>,
     indexes: Vec<Option<Arc<Csr>>>,
     index_base: Vec<usize>,
     pub(super) frames: Vec<Value>,
@@ -144,8 +174,8 @@ impl<'p> Evaluator<'p> {
             calendar: Calendar::new(case.year),
             case,
             params,
-            memo: vec![Vec::new(); prog.defs.len()],
-            ledgers,
+            memo: Arc::new(Memo::new(prog.defs.len())),
+            ledgers: Arc::new(ledgers),
             indexes: vec![None; total],
             index_base,
             frames: Vec::with_capacity(256),
@@ -283,8 +313,15 @@ impl<'p> Evaluator<'p> {
             .iter()
             .map(|g| self.local(cx, g.slot))
             .collect();
-        let ledger = self.ledgers.get_mut(c.ledger as usize);
-        if let Some(l) = ledger {
+        // Rules fire before the ledgers are ever shared.
+        let Some(ledgers) = Arc::get_mut(&mut self.ledgers) else {
+            return Err(runtime_error(
+                "E0699",
+                c.span,
+                "internal error: ledgers shared while rules fire",
+            ));
+        };
+        if let Some(l) = ledgers.get_mut(c.ledger as usize) {
             l.add(Entry {
                 rule,
                 consequence: ci as u32,
@@ -397,7 +434,7 @@ impl<'p> Evaluator<'p> {
         };
         let period_index = period.as_ref().and_then(|p| self.period_index(p));
         if let Some(s) = slot
-            && let Some(Some(v)) = self.memo.get(d as usize).and_then(|m| m.get(s))
+            && let Some(v) = self.memo.get(d, s)
         {
             if let Some(t) = &mut self.trace {
                 t.reuse(d, this, period_index);
@@ -454,14 +491,7 @@ impl<'p> Evaluator<'p> {
                 Some(e) => self.case.table(e).map(|t| t.len()).unwrap_or(0),
                 None => 1,
             };
-            if let Some(m) = self.memo.get_mut(d as usize) {
-                if m.is_empty() {
-                    m.resize(records * per_year, None);
-                }
-                if let Some(cell) = m.get_mut(s) {
-                    *cell = Some(value.clone());
-                }
-            }
+            self.memo.set(d, s, records * per_year, value.clone());
         }
         Ok(value)
     }
@@ -930,6 +960,72 @@ impl<'p> Evaluator<'p> {
         Ok(rows)
     }
 
+    /// Computes the outputs of the entity with the most records on two
+    /// threads sharing the memo, before the ordered pass finds them ready.
+    /// Values are pure, so the result is the same; errors are left for the
+    /// ordered pass to report in order.
+    fn compute_in_parallel(&mut self) {
+        let prog = self.prog;
+        let has_outputs = |e: u32| prog.defs.iter().any(|d| d.output && d.entity == Some(e));
+        let Some((entity, n)) = (0..prog.entities.len() as u32)
+            .filter(|e| has_outputs(*e))
+            .map(|e| (e, self.case.table(e).map(|t| t.len()).unwrap_or(0) as u32))
+            .max_by_key(|(_, n)| *n)
+        else {
+            return;
+        };
+        if n < 2_000 || self.trace.is_some() {
+            return; // not worth a thread
+        }
+        let outputs: Vec<DefId> = (0..prog.defs.len() as DefId)
+            .filter(|d| {
+                prog.defs
+                    .get(*d as usize)
+                    .is_some_and(|x| x.output && x.entity == Some(entity))
+            })
+            .collect();
+        let mut other = Evaluator {
+            prog,
+            calendar: Calendar::new(self.case.year),
+            case: self.case,
+            params: self.params.clone(),
+            memo: self.memo.clone(),
+            ledgers: self.ledgers.clone(),
+            indexes: self.indexes.clone(),
+            index_base: self.index_base.clone(),
+            frames: Vec::with_capacity(256),
+            rules_fired: true,
+            depth: 0,
+            trace: None,
+        };
+        let compute = |ev: &mut Evaluator<'p>, defs: &[DefId], records: std::ops::Range<u32>| {
+            for r in records {
+                for d in defs {
+                    let Some(g) = prog.defs.get(*d as usize).and_then(|x| x.grain) else {
+                        continue;
+                    };
+                    for p in ev.periods(g) {
+                        if ev.in_domain(*d, r, Some(p.clone())).unwrap_or(false) {
+                            let _ = ev.call_def(*d, r, Some(p), Span::default());
+                        }
+                    }
+                }
+            }
+        };
+        // First the values that read only their record's neighbourhood, then
+        // (once those are shared) the ones that read all records through a
+        // global definition or a scan, which then find their inputs ready.
+        let (near, far): (Vec<DefId>, Vec<DefId>) =
+            outputs.iter().partition(|d| reads_only_near(prog, **d));
+        for defs in [near, far] {
+            std::thread::scope(|s| {
+                let helper = s.spawn(|| compute(&mut other, &defs, n / 2..n));
+                compute(self, &defs, 0..n / 2);
+                let _ = helper.join();
+            });
+        }
+    }
+
     /// Computes the outputs one by one, in a stable order (entity, record,
     /// definition, period), handing each row to `sink` as soon as it is known.
     pub fn for_each_output(
@@ -937,6 +1033,7 @@ impl<'p> Evaluator<'p> {
         sink: &mut dyn FnMut(super::results::Row) -> EvalResult<()>,
     ) -> EvalResult<()> {
         self.fire_rules()?;
+        self.compute_in_parallel();
         let prog = self.prog;
         let grains = [Grain::Year, Grain::Quarter, Grain::Month];
         let periods: Vec<Vec<Value>> = grains.iter().map(|g| self.periods(*g)).collect();
@@ -1016,6 +1113,42 @@ impl<'p> Evaluator<'p> {
         self.frames.truncate(base);
         r
     }
+}
+
+/// Whether a definition reads only its own record's neighbourhood: no global
+/// definition and no scan of a whole entity, directly or through others.
+fn reads_only_near(prog: &Program, d: DefId) -> bool {
+    let mut seen = vec![d];
+    let mut todo = vec![d];
+    while let Some(d) = todo.pop() {
+        let Some(def) = prog.defs.get(d as usize) else {
+            return false;
+        };
+        if def.entity.is_none() {
+            return false;
+        }
+        let mut stack: Vec<&Expr> = vec![&def.body];
+        stack.extend(def.domain.iter());
+        while let Some(e) = stack.pop() {
+            match &e.kind {
+                ExprKind::DefCall { def: callee, .. } if !seen.contains(callee) => {
+                    seen.push(*callee);
+                    todo.push(*callee);
+                }
+                ExprKind::AllOf(_) => return false,
+                ExprKind::Aggregate(_, c) | ExprKind::MapComp(_, _, c)
+                    if c.generators
+                        .iter()
+                        .any(|g| matches!(g.source, GenSource::Entity(_))) =>
+                {
+                    return false;
+                }
+                _ => {}
+            }
+            stack.extend(e.children());
+        }
+    }
+    true
 }
 
 fn build_index(case: &Case, prog: &Program, entity: u32, field: u32) -> Csr {

@@ -741,6 +741,9 @@ impl<'p> Evaluator<'p> {
                     Value::List(items) => items,
                     other => return Err(type_fault(list.span, "a list", &other)),
                 };
+                if *agg == Aggregate::Count {
+                    return Ok(Value::Num(Decimal::from(items.len())));
+                }
                 let mut acc = super::ops::Accumulator::new(*agg);
                 for item in items.iter() {
                     if !acc.push(item.clone(), e.span)? {

@@ -2,6 +2,7 @@
 
 use super::case::Case;
 use super::ledger::{Entry, Ledger};
+use super::store::{Calendar, Csr, Memo, build_index};
 use super::trace::Read;
 use super::value::{MapValue, Value};
 use crate::check::ir::*;
@@ -10,7 +11,7 @@ use crate::diagnostic::{Diagnostic, Span};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 pub type EvalResult<T> = Result<T, Box<Diagnostic>>;
 
@@ -34,76 +35,10 @@ pub struct Ctx {
     pub date: NaiveDate,
 }
 
-/// Records of an entity grouped by the record one of their fields refers to.
-#[derive(Debug, Default)]
-pub struct Csr {
-    offsets: Vec<u32>,
-    items: Vec<u32>,
-}
-
-impl Csr {
-    fn bucket(&self, key: u32) -> &[u32] {
-        let start = self.offsets.get(key as usize).copied().unwrap_or(0) as usize;
-        let end = self.offsets.get(key as usize + 1).copied().unwrap_or(0) as usize;
-        self.items.get(start..end).unwrap_or(&[])
-    }
-}
-
-/// Memoised definition values: a cell per (record, period) for each definition,
-/// allocated on first use. Cells are set once; two threads may share it.
-#[derive(Debug, Default)]
-pub struct Memo {
-    defs: Vec<OnceLock<Box<[OnceLock<Value>]>>>,
-}
-
-impl Memo {
-    fn new(defs: usize) -> Memo {
-        Memo {
-            defs: (0..defs).map(|_| OnceLock::new()).collect(),
-        }
-    }
-
-    fn get(&self, def: DefId, slot: usize) -> Option<&Value> {
-        self.defs.get(def as usize)?.get()?.get(slot)?.get()
-    }
-
-    /// Keeps a value (a value set first, by another thread, stays: they are equal).
-    fn set(&self, def: DefId, slot: usize, size: usize, value: Value) {
-        if let Some(cells) = self.defs.get(def as usize) {
-            let cells = cells.get_or_init(|| (0..size).map(|_| OnceLock::new()).collect());
-            if let Some(cell) = cells.get(slot) {
-                let _ = cell.set(value);
-            }
-        }
-    }
-}
-
 /// A parameter's values in force, by date (tables as a list by variant).
 #[derive(Clone, Debug)]
 pub struct ParamValues {
     pub values: Vec<(Option<NaiveDate>, Value)>,
-}
-
-/// The case year's months and quarters as shared list values.
-#[derive(Debug)]
-pub struct Calendar {
-    pub months: Value,
-    pub quarters: Value,
-    pub quarter_months: Vec<Value>,
-}
-
-impl Calendar {
-    fn new(year: super::period::Year) -> Calendar {
-        Calendar {
-            months: Value::List(year.months().into_iter().map(Value::Month).collect()),
-            quarters: Value::List(year.quarters().into_iter().map(Value::Quarter).collect()),
-            quarter_months: year
-                .quarters()
-                .into_iter()
-                .map(|q| Value::List(q.months().into_iter().map(Value::Month).collect()))
-                .collect(),
-        }
-    }
 }
 
 pub struct Evaluator<'p> {
@@ -111,14 +46,14 @@ pub struct Evaluator<'p> {
     pub calendar: Calendar,
     pub case: &'p Case,
     pub params: Vec<ParamValues>,
-    memo: Arc<Memo>,
+    pub(super) memo: Arc<Memo>,
     /// Written while rules fire, then only read (and shared between threads).
     pub ledgers: Arc<Vec<Ledger>>,
-    indexes: Vec<Option<Arc<Csr>>>,
-    index_base: Vec<usize>,
+    pub(super) indexes: Vec<Option<Arc<Csr>>>,
+    pub(super) index_base: Vec<usize>,
     pub(super) frames: Vec<Value>,
-    rules_fired: bool,
-    depth: usize,
+    pub(super) rules_fired: bool,
+    pub(super) depth: usize,
     /// What each definition read, when an explanation was asked for.
     pub trace: Option<Box<super::trace::Trace>>,
 }
@@ -953,131 +888,6 @@ impl<'p> Evaluator<'p> {
         acc.finish(span)
     }
 
-    /// Every value of the program's outputs, record by record.
-    pub fn outputs(&mut self) -> EvalResult<Vec<super::results::Row>> {
-        let mut rows = Vec::new();
-        self.for_each_output(&mut |row| {
-            rows.push(row);
-            Ok(())
-        })?;
-        Ok(rows)
-    }
-
-    /// Computes the outputs of the entity with the most records on two
-    /// threads sharing the memo, before the ordered pass finds them ready.
-    /// Values are pure, so the result is the same; errors are left for the
-    /// ordered pass to report in order.
-    fn compute_in_parallel(&mut self) {
-        let prog = self.prog;
-        let has_outputs = |e: u32| prog.defs.iter().any(|d| d.output && d.entity == Some(e));
-        let Some((entity, n)) = (0..prog.entities.len() as u32)
-            .filter(|e| has_outputs(*e))
-            .map(|e| (e, self.case.table(e).map(|t| t.len()).unwrap_or(0) as u32))
-            .max_by_key(|(_, n)| *n)
-        else {
-            return;
-        };
-        if n < 2_000 || self.trace.is_some() {
-            return; // not worth a thread
-        }
-        let outputs: Vec<DefId> = (0..prog.defs.len() as DefId)
-            .filter(|d| {
-                prog.defs
-                    .get(*d as usize)
-                    .is_some_and(|x| x.output && x.entity == Some(entity))
-            })
-            .collect();
-        let mut other = Evaluator {
-            prog,
-            calendar: Calendar::new(self.case.year),
-            case: self.case,
-            params: self.params.clone(),
-            memo: self.memo.clone(),
-            ledgers: self.ledgers.clone(),
-            indexes: self.indexes.clone(),
-            index_base: self.index_base.clone(),
-            frames: Vec::with_capacity(256),
-            rules_fired: true,
-            depth: 0,
-            trace: None,
-        };
-        let compute = |ev: &mut Evaluator<'p>, defs: &[DefId], records: std::ops::Range<u32>| {
-            for r in records {
-                for d in defs {
-                    let Some(g) = prog.defs.get(*d as usize).and_then(|x| x.grain) else {
-                        continue;
-                    };
-                    for p in ev.periods(g) {
-                        if ev.in_domain(*d, r, Some(p.clone())).unwrap_or(false) {
-                            let _ = ev.call_def(*d, r, Some(p), Span::default());
-                        }
-                    }
-                }
-            }
-        };
-        // First the values that read only their record's neighbourhood, then
-        // (once those are shared) the ones that read all records through a
-        // global definition or a scan, which then find their inputs ready.
-        let (near, far): (Vec<DefId>, Vec<DefId>) =
-            outputs.iter().partition(|d| reads_only_near(prog, **d));
-        for defs in [near, far] {
-            std::thread::scope(|s| {
-                let helper = s.spawn(|| compute(&mut other, &defs, n / 2..n));
-                compute(self, &defs, 0..n / 2);
-                let _ = helper.join();
-            });
-        }
-    }
-
-    /// Computes the outputs one by one, in a stable order (entity, record,
-    /// definition, period), handing each row to `sink` as soon as it is known.
-    pub fn for_each_output(
-        &mut self,
-        sink: &mut dyn FnMut(super::results::Row) -> EvalResult<()>,
-    ) -> EvalResult<()> {
-        self.fire_rules()?;
-        self.compute_in_parallel();
-        let prog = self.prog;
-        let grains = [Grain::Year, Grain::Quarter, Grain::Month];
-        let periods: Vec<Vec<Value>> = grains.iter().map(|g| self.periods(*g)).collect();
-        for (ei, _) in prog.entities.iter().enumerate() {
-            let outputs: Vec<(DefId, &DefDef)> = prog
-                .defs
-                .iter()
-                .enumerate()
-                .filter(|(_, d)| d.output && d.entity == Some(ei as u32))
-                .map(|(i, d)| (i as DefId, d))
-                .collect();
-            if outputs.is_empty() {
-                continue;
-            }
-            let n = self.case.table(ei as u32).map(|t| t.len()).unwrap_or(0) as u32;
-            for r in 0..n {
-                for (d, def) in &outputs {
-                    let Some(g) = def.grain else { continue };
-                    let ps = grains
-                        .iter()
-                        .position(|x| *x == g)
-                        .and_then(|i| periods.get(i));
-                    for p in ps.into_iter().flatten() {
-                        if def.domain.is_some() && !self.in_domain(*d, r, Some(p.clone()))? {
-                            continue;
-                        }
-                        let value = self.call_def(*d, r, Some(p.clone()), def.span)?;
-                        sink(super::results::Row {
-                            entity: ei as u32,
-                            record: r,
-                            def: *d,
-                            period: p.clone(),
-                            value,
-                        })?;
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
     /// Evaluates a schema `require` on case data alone (no rules, no definitions).
     pub fn eval_require(
         &mut self,
@@ -1115,85 +925,6 @@ impl<'p> Evaluator<'p> {
         let r = self.eval(e, cx);
         self.frames.truncate(base);
         r
-    }
-}
-
-/// Whether a definition reads only its own record's neighbourhood: no global
-/// definition and no scan of a whole entity, directly or through others.
-fn reads_only_near(prog: &Program, d: DefId) -> bool {
-    let mut seen = vec![d];
-    let mut todo = vec![d];
-    while let Some(d) = todo.pop() {
-        let Some(def) = prog.defs.get(d as usize) else {
-            return false;
-        };
-        if def.entity.is_none() {
-            return false;
-        }
-        let mut stack: Vec<&Expr> = vec![&def.body];
-        stack.extend(def.domain.iter());
-        while let Some(e) = stack.pop() {
-            match &e.kind {
-                ExprKind::DefCall { def: callee, .. } if !seen.contains(callee) => {
-                    seen.push(*callee);
-                    todo.push(*callee);
-                }
-                ExprKind::AllOf(_) => return false,
-                ExprKind::Aggregate(_, c) | ExprKind::MapComp(_, _, c)
-                    if c.generators
-                        .iter()
-                        .any(|g| matches!(g.source, GenSource::Entity(_))) =>
-                {
-                    return false;
-                }
-                _ => {}
-            }
-            stack.extend(e.children());
-        }
-    }
-    true
-}
-
-fn build_index(case: &Case, prog: &Program, entity: u32, field: u32) -> Csr {
-    let Some(table) = case.table(entity) else {
-        return Csr::default();
-    };
-    let target_len = prog
-        .entities
-        .get(entity as usize)
-        .and_then(|e| e.fields.get(field as usize))
-        .and_then(|f| match f.ty.unwrap_optional() {
-            crate::check::types::Type::Entity(t) => case.table(*t).map(|t| t.len()),
-            _ => None,
-        })
-        .unwrap_or(0);
-    let mut counts = vec![0u32; target_len + 1];
-    let key_of = |r: u32| match table.field(r, field) {
-        Some(Value::Ref(k)) if (*k as usize) < target_len => Some(*k),
-        _ => None,
-    };
-    for r in 0..table.len() as u32 {
-        if let Some(k) = key_of(r) {
-            counts[k as usize + 1] += 1;
-        }
-    }
-    for i in 1..counts.len() {
-        counts[i] += counts[i - 1];
-    }
-    let mut fill = counts.clone();
-    let mut items = vec![0u32; counts.last().copied().unwrap_or(0) as usize];
-    for r in 0..table.len() as u32 {
-        if let Some(k) = key_of(r) {
-            let pos = &mut fill[k as usize];
-            if let Some(slot) = items.get_mut(*pos as usize) {
-                *slot = r;
-            }
-            *pos += 1;
-        }
-    }
-    Csr {
-        offsets: counts,
-        items,
     }
 }
 

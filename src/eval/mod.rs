@@ -1,6 +1,7 @@
 //! Evaluation: case loading, the evaluator, consequences and traces.
 pub mod builtins;
 pub mod case;
+mod constraints;
 pub mod engine;
 pub mod json;
 pub mod ledger;

@@ -712,6 +712,27 @@ impl<'a> Loader<'a> {
         }
     }
 
+    /// An object's entries with their keys; a key given twice is reported and left out.
+    fn keyed_entries(
+        &mut self,
+        obj: NodeId,
+        path: &Path<'_>,
+    ) -> Vec<(NodeId, Cow<'a, str>, NodeId)> {
+        let entries: Vec<(NodeId, NodeId)> = self.tree.entries(obj).collect();
+        let mut out = Vec::with_capacity(entries.len());
+        for (k, v) in entries {
+            let key = self.tree.string(self.text, k).unwrap_or_default();
+            if self.is_duplicate(k) {
+                self.reported_duplicates.insert(k);
+                let message = format!("the key `{}` is given twice", clip(&key));
+                self.error(k, path, message, "given again here");
+                continue;
+            }
+            out.push((k, key, v));
+        }
+        out
+    }
+
     /// Whether a key node repeats an earlier key of its object (rare: checked cheaply first).
     fn is_duplicate(&self, k: NodeId) -> bool {
         !self.duplicates.is_empty() && self.duplicates.contains(&k)
@@ -883,24 +904,9 @@ impl<'a> Loader<'a> {
                     );
                     return None;
                 }
-                let entries: Vec<(NodeId, NodeId)> = self.tree.entries(n).collect();
+                let entries = self.keyed_entries(n, path);
                 let mut out = Vec::with_capacity(entries.len());
-                for (k, v) in entries {
-                    let key = self
-                        .tree
-                        .string(self.text, k)
-                        .map(|s| s.into_owned())
-                        .unwrap_or_default();
-                    if self.is_duplicate(k) {
-                        self.reported_duplicates.insert(k);
-                        self.error(
-                            k,
-                            path,
-                            format!("the key `{}` is given twice", clip(&key)),
-                            "given again here",
-                        );
-                        continue;
-                    }
+                for (k, key, v) in entries {
                     if self.tree.kind(v) == JsonKind::Null {
                         continue; // null means absent
                     }
@@ -935,26 +941,11 @@ impl<'a> Loader<'a> {
                 }
                 let count = g.per_year();
                 let known: &[&str] = PERIOD_KEYS.get(..count).unwrap_or(&PERIOD_KEYS);
-                let entries: Vec<(NodeId, NodeId)> = self.tree.entries(n).collect();
+                let errors_before = self.errors.len();
+                let entries = self.keyed_entries(n, path);
                 let mut slots: Vec<Option<Value>> = vec![None; count];
-                let mut ok = true;
-                for (k, v) in entries {
-                    let key = self
-                        .tree
-                        .string(self.text, k)
-                        .map(|s| s.into_owned())
-                        .unwrap_or_default();
-                    if self.is_duplicate(k) {
-                        self.reported_duplicates.insert(k);
-                        self.error(
-                            k,
-                            path,
-                            format!("the key `{}` is given twice", clip(&key)),
-                            "given again here",
-                        );
-                        ok = false;
-                        continue;
-                    }
+                let mut ok = self.errors.len() == errors_before;
+                for (k, key, v) in entries {
                     let Some(i) = known.iter().position(|x| *x == key) else {
                         let what = period_keys(*g);
                         self.error(

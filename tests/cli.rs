@@ -722,3 +722,33 @@ fn usage_errors_are_clap_errors() {
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("check") && stdout(&out).contains("eval"));
 }
+
+/// A full disk (Linux's /dev/full) is an error with its message, in every format.
+#[test]
+fn a_failed_write_is_reported() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // no /dev/full on this system
+    };
+    for format in ["jsonl", "json", "csv", "table"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_kaohe"))
+            .current_dir(root())
+            .args([
+                "--color",
+                "never",
+                "eval",
+                "policies/efficiency.kaohe",
+                "policies/cases/sample-bureau.json",
+                "--format",
+                format,
+            ])
+            .stdout(full.try_clone().expect("a second handle on /dev/full"))
+            .output()
+            .expect("kaohe runs");
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        assert!(
+            stderr(&out).contains("error[E0700]: cannot write the results:"),
+            "{format}: {}",
+            stderr(&out)
+        );
+    }
+}

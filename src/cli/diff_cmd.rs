@@ -133,8 +133,8 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> i32 {
     } else {
         to_table(args, &diffs)
     };
-    if io.out.write_all(text.as_bytes()).is_err() {
-        return 1;
+    if let Err(code) = io.print(&text) {
+        return code;
     }
     0
 }

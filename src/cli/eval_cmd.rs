@@ -88,13 +88,13 @@ pub fn run(args: &EvalArgs, io: &mut Io<'_>) -> i32 {
                 }
             }
             if written.is_ok() {
-                written = out.write_all(buf.as_bytes());
+                written = out.write_all(buf.as_bytes()).and_then(|_| out.flush());
             }
             let evaluated = producer.join().unwrap_or_else(|_| Err(stopped()));
             (evaluated, written)
         });
         if let Err(e) = written {
-            io.diagnostics(&[*write_failed(e)], sources);
+            io.diagnostics(&[*super::write_failed(e)], sources);
             return 1;
         }
         if let Err(d) = evaluated {
@@ -133,8 +133,8 @@ pub fn run(args: &EvalArgs, io: &mut Io<'_>) -> i32 {
             t
         }
     };
-    if io.out.write_all(text.as_bytes()).is_err() {
-        return 1;
+    if let Err(code) = io.print(&text) {
+        return code;
     }
     0
 }
@@ -146,13 +146,6 @@ fn stopped() -> Box<Diagnostic> {
     Box::new(Diagnostic::error(
         "E0700",
         "the evaluation stopped before it finished",
-    ))
-}
-
-fn write_failed(e: std::io::Error) -> Box<Diagnostic> {
-    Box::new(Diagnostic::error(
-        "E0700",
-        format!("cannot write the results: {e}"),
     ))
 }
 

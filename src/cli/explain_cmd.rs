@@ -154,8 +154,8 @@ pub fn run(args: &ExplainArgs, io: &mut Io<'_>) -> i32 {
     } else {
         format!("{}\n{}", explain::to_text(&tree), stamp.footer())
     };
-    if io.out.write_all(text.as_bytes()).is_err() {
-        return 1;
+    if let Err(code) = io.print(&text) {
+        return code;
     }
     0
 }

@@ -163,6 +163,27 @@ impl Io<'_> {
         let text = render::render_all(diags, sources, self.color);
         let _ = self.err.write_all(text.as_bytes());
     }
+
+    /// Writes a command's whole output and flushes it; a failure (a full disk,
+    /// a closed pipe) is reported as E0700 and gives exit code 1.
+    pub fn print(&mut self, text: &str) -> Result<(), i32> {
+        let written = self
+            .out
+            .write_all(text.as_bytes())
+            .and_then(|_| self.out.flush());
+        written.map_err(|e| {
+            self.diagnostics(&[*write_failed(e)], &SourceMap::new());
+            1
+        })
+    }
+}
+
+/// The results could not be written.
+pub fn write_failed(e: std::io::Error) -> Box<Diagnostic> {
+    Box::new(Diagnostic::error(
+        "E0700",
+        format!("cannot write the results: {e}"),
+    ))
 }
 
 /// Whether to colour diagnostics on stderr.

@@ -38,8 +38,8 @@ pub fn run(args: &TestArgs, io: &mut Io<'_>) -> i32 {
     let report = testing::run(&files, &opts, args.coverage);
     let coverage = args.coverage.then(|| report.coverage.report());
     let text = testing::to_text(&report, coverage.as_deref());
-    if io.out.write_all(text.as_bytes()).is_err() {
-        return 1;
+    if let Err(code) = io.print(&text) {
+        return code;
     }
     let ran = report.passed() + report.failed();
     if ran == 0 {

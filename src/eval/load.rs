@@ -73,42 +73,29 @@ struct Converted {
     warnings: Vec<Diagnostic>,
 }
 
+/// Malformed JSON, at the character where reading stopped.
+fn json_error(source: SourceId, text: &str, e: &json::JsonError, what: &str) -> Diagnostic {
+    let end = text
+        .get(e.offset..)
+        .and_then(|r| r.chars().next())
+        .map(|c| e.offset + c.len_utf8())
+        .unwrap_or(e.offset);
+    Diagnostic::error("E0501", format!("{what} is not valid JSON: {}", e.message))
+        .with_label(Span::new(source, e.offset, end), e.message.clone())
+}
+
 /// How many errors are reported before the loader stops looking.
 pub(super) const MAX_ERRORS: usize = 100;
 
 pub fn load_case(prog: &Program, source: SourceId, text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     let tree = json::parse(text).map_err(|e| {
-        let end = text
-            .get(e.offset..)
-            .and_then(|r| r.chars().next())
-            .map(|c| e.offset + c.len_utf8())
-            .unwrap_or(e.offset);
         vec![
-            Diagnostic::error(
-                "E0501",
-                format!("the case is not valid JSON: {}", e.message),
-            )
-            .with_label(Span::new(source, e.offset, end), e.message.clone())
-            .with_help("nothing was evaluated; fix the file and run again"),
+            json_error(source, text, &e, "the case")
+                .with_help("nothing was evaluated; fix the file and run again"),
         ]
     })?;
-    let mut loader = Loader {
-        prog,
-        source,
-        text,
-        tree: &tree,
-        errors: Vec::new(),
-        warnings: Vec::new(),
-        duplicates: tree
-            .duplicate_keys
-            .iter()
-            .map(|(_, second)| *second)
-            .collect(),
-        reported_duplicates: HashSet::new(),
-        record_nodes: vec![Vec::new(); prog.entities.len()],
-        bad_records: HashSet::new(),
-        interned: HashMap::new(),
-    };
+    let mut loader = Loader::new(prog, source, text, &tree);
+    loader.record_nodes = vec![Vec::new(); prog.entities.len()];
     let case = loader.load();
     loader.leftover_duplicates();
     let case = match case {
@@ -154,6 +141,27 @@ pub(super) struct Loader<'a> {
 }
 
 impl<'a> Loader<'a> {
+    /// A loader with nothing found yet and no records seen.
+    fn new(prog: &'a Program, source: SourceId, text: &'a str, tree: &'a JsonTree) -> Loader<'a> {
+        Loader {
+            prog,
+            source,
+            text,
+            tree,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            duplicates: tree
+                .duplicate_keys
+                .iter()
+                .map(|(_, second)| *second)
+                .collect(),
+            reported_duplicates: HashSet::new(),
+            record_nodes: Vec::new(),
+            bad_records: HashSet::new(),
+            interned: HashMap::new(),
+        }
+    }
+
     pub(super) fn span(&self, node: NodeId) -> Span {
         let r = self.tree.span(node);
         Span::new(self.source, r.start, r.end)
@@ -622,19 +630,9 @@ impl<'a> Loader<'a> {
 
     /// A loader for another thread: the same case, its own findings.
     fn fork(&self) -> Loader<'a> {
-        Loader {
-            prog: self.prog,
-            source: self.source,
-            text: self.text,
-            tree: self.tree,
-            errors: Vec::new(),
-            warnings: Vec::new(),
-            duplicates: self.duplicates.clone(),
-            reported_duplicates: HashSet::new(),
-            record_nodes: self.record_nodes.clone(),
-            bad_records: HashSet::new(),
-            interned: HashMap::new(),
-        }
+        let mut fork = Loader::new(self.prog, self.source, self.text, self.tree);
+        fork.record_nodes = self.record_nodes.clone();
+        fork
     }
 
     /// Every field of one entity's records, row by row, with the findings.
@@ -1053,39 +1051,14 @@ pub fn load_record(
     source: SourceId,
     text: &str,
 ) -> Result<LoadedRecord, Vec<Diagnostic>> {
-    let tree = json::parse(text).map_err(|e| {
-        let end = text
-            .get(e.offset..)
-            .and_then(|r| r.chars().next())
-            .map(|c| e.offset + c.len_utf8())
-            .unwrap_or(e.offset);
-        vec![
-            Diagnostic::error(
-                "E0501",
-                format!("the record is not valid JSON: {}", e.message),
-            )
-            .with_label(Span::new(source, e.offset, end), e.message.clone()),
-        ]
-    })?;
+    let tree = json::parse(text).map_err(|e| vec![json_error(source, text, &e, "the record")])?;
     let Some(ent) = prog.entities.get(entity as usize) else {
         return Err(vec![Diagnostic::error(
             "E0699",
             "internal error: unknown entity",
         )]);
     };
-    let mut loader = Loader {
-        prog,
-        source,
-        text,
-        tree: &tree,
-        errors: Vec::new(),
-        warnings: Vec::new(),
-        duplicates: tree.duplicate_keys.iter().map(|(_, s)| *s).collect(),
-        reported_duplicates: HashSet::new(),
-        record_nodes: Vec::new(),
-        bad_records: HashSet::new(),
-        interned: HashMap::new(),
-    };
+    let mut loader = Loader::new(prog, source, text, &tree);
     let root = tree.root();
     let path = Path::Root(&ent.name);
     if tree.kind(root) != JsonKind::Object {

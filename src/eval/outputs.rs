@@ -57,15 +57,14 @@ impl<'p> Evaluator<'p> {
             depth: 0,
             trace: None,
         };
-        let compute = |ev: &mut Evaluator<'p>, defs: &[DefId], records: std::ops::Range<u32>| {
+        // Each definition with the periods of its grain, worked out once.
+        type Work = [(DefId, Vec<Value>)];
+        let compute = |ev: &mut Evaluator<'p>, work: &Work, records: std::ops::Range<u32>| {
             for r in records {
-                for d in defs {
-                    let Some(g) = prog.defs.get(*d as usize).and_then(|x| x.grain) else {
-                        continue;
-                    };
-                    for p in ev.periods(g) {
+                for (d, periods) in work {
+                    for p in periods {
                         if ev.in_domain(*d, r, Some(p.clone())).unwrap_or(false) {
-                            let _ = ev.call_def(*d, r, Some(p), Span::default());
+                            let _ = ev.call_def(*d, r, Some(p.clone()), Span::default());
                         }
                     }
                 }
@@ -77,9 +76,16 @@ impl<'p> Evaluator<'p> {
         let (near, far): (Vec<DefId>, Vec<DefId>) =
             outputs.iter().partition(|d| reads_only_near(prog, **d));
         for defs in [near, far] {
+            let work: Vec<(DefId, Vec<Value>)> = defs
+                .into_iter()
+                .filter_map(|d| {
+                    let g = prog.defs.get(d as usize).and_then(|x| x.grain)?;
+                    Some((d, self.periods(g)))
+                })
+                .collect();
             std::thread::scope(|s| {
-                let helper = s.spawn(|| compute(&mut other, &defs, n / 2..n));
-                compute(self, &defs, 0..n / 2);
+                let helper = s.spawn(|| compute(&mut other, &work, n / 2..n));
+                compute(self, &work, 0..n / 2);
                 let _ = helper.join();
             });
         }

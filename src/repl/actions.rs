@@ -1,7 +1,6 @@
 //! The REPL's commands on the scenario: changes, undo and reset, the list of changes, the diff.
 
 use super::scenario::{self, Applied, Change, State};
-use super::show::quoted;
 use super::{
     Answer, Base, Current, Entry, Fail, Loaded, Out, Repl, evaluate, no_policy, records, resolve,
 };
@@ -100,20 +99,14 @@ fn target(prog: &Program, change: &Change) -> String {
             field,
             period,
             ..
-        } => {
-            let p = period
-                .as_ref()
-                .map(|p| format!("[{p}]"))
-                .unwrap_or_default();
-            let keyed = prog
-                .entity_by_name(entity)
-                .and_then(|e| prog.entities.get(e as usize))
-                .is_some_and(|e| e.key.is_some());
-            match keyed {
-                true => format!("{entity}({}).{field}{p}", quoted(id)),
-                false => format!("{entity} {id}.{field}{p}"),
-            }
-        }
+        } => super::scenario::keyed_target(prog, entity, id, field, period.as_deref())
+            .unwrap_or_else(|| {
+                let p = period
+                    .as_ref()
+                    .map(|p| format!("[{p}]"))
+                    .unwrap_or_default();
+                format!("{entity} {id}.{field}{p}")
+            }),
         Change::AddRecord { entity, .. } | Change::RemoveRecord { entity, .. } => entity.clone(),
     }
 }

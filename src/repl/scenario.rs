@@ -73,22 +73,16 @@ impl Change {
                 field,
                 period,
                 value,
-            } => {
-                let period = period
-                    .as_ref()
-                    .map(|p| format!("[{p}]"))
-                    .unwrap_or_default();
-                let keyed = prog
-                    .entity_by_name(entity)
-                    .and_then(|e| prog.entities.get(e as usize))
-                    .is_some_and(|e| e.key.is_some());
-                if keyed {
-                    let id = super::show::quoted(id);
-                    format!(":set {entity}({id}).{field}{period} = {value}")
-                } else {
+            } => match keyed_target(prog, entity, id, field, period.as_deref()) {
+                Some(target) => format!(":set {target} = {value}"),
+                None => {
+                    let period = period
+                        .as_ref()
+                        .map(|p| format!("[{p}]"))
+                        .unwrap_or_default();
                     format!(":field {entity} {id} {field}{period} = {value}")
                 }
-            }
+            },
             Change::AddRecord { entity, record } => format!(":add {entity} {record}"),
             Change::RemoveRecord { entity, id } => format!(":remove {entity} {id}"),
         }
@@ -316,4 +310,21 @@ fn set_param(
             .with_help(format!("write `:set {param} = {value}`")),
         ]),
     }
+}
+
+/// `干部("S003").自评分[2022-Q1]`: how a field of a keyed record is written
+/// after `:set`; `None` for an entity without a key (its records go by `[i]`).
+pub(super) fn keyed_target(
+    prog: &Program,
+    entity: &str,
+    id: &str,
+    field: &str,
+    period: Option<&str>,
+) -> Option<String> {
+    let keyed = prog
+        .entity_by_name(entity)
+        .and_then(|e| prog.entities.get(e as usize))
+        .is_some_and(|e| e.key.is_some());
+    let period = period.map(|p| format!("[{p}]")).unwrap_or_default();
+    keyed.then(|| format!("{entity}({}).{field}{period}", super::show::quoted(id)))
 }
